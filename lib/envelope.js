@@ -1,0 +1,115 @@
+'use strict';
+// Builds event envelopes (DESIGN §3) and the engine batch records
+// (native/src/batch.c): name and payload are validated and serialised here,
+// once, on the JS thread.
+const native = require('./native');
+const { makeError } = require('./errors');
+const { CONTROL } = require('./options');
+
+const PRIORITIES = Object.freeze(['low', 'normal', 'high', 'critical']);
+const US = '\x1f';
+const RS = '\x1e';
+const NAME_CACHE_MAX = 10000;
+
+class EnvelopeEncoder {
+  constructor(delimiter, source) {
+    this.delimiter = delimiter;
+    this.source = source;
+    this.validNames = new Map(); // name -> true, bounded
+  }
+
+  /** True when one segment of the name is exactly "*" or "**". */
+  hasWildcard(name) {
+    if (!name.includes('*')) return false;
+    return name.split(this.delimiter).some((s) => s === '*' || s === '**');
+  }
+
+  checkName(name) {
+    if (this.validNames.has(name)) return;
+    const rc = native.eventNameCheck(name, this.delimiter);
+    if (rc !== 0) {
+      throw makeError('ERR_INVALID_EVENT_NAME', `"${printable(name)}": names are 1..512 bytes of UTF-8 ` +
+        `in at most 32 non-empty segments split by "${this.delimiter}", without control characters`);
+    }
+    if (this.validNames.size >= NAME_CACHE_MAX) this.validNames.clear();
+    this.validNames.set(name, true);
+  }
+
+  checkPattern(pattern) {
+    if (typeof pattern !== 'string' || native.patternCheck(pattern, this.delimiter) !== 0) {
+      throw makeError('ERR_INVALID_PATTERN', `${typeof pattern === 'string' ? `"${printable(pattern)}"` : typeof pattern}: ` +
+        `patterns are 1..512 bytes in at most 32 non-empty segments split by "${this.delimiter}"; ` +
+        `"*" matches one segment, "**" zero or more (not twice in a row)`);
+    }
+  }
+
+  /** Envelope for an event that is not forwarded (no engine). */
+  localEnvelope(type, data, options) {
+    const id = native.idNext();
+    const env = { id, type, data, source: this.source, timestamp: idTime(id) };
+    if (options) applyOptions(env, options);
+    return env;
+  }
+
+  /** Envelope plus its batch record; throws before anything is queued. */
+  encode(type, data, options) {
+    this.checkName(type);
+    let json;
+    try {
+      json = JSON.stringify(data);
+    } catch (err) {
+      throw makeError('ERR_INVALID_PAYLOAD', `"${type}": ${err.message}`);
+    }
+    if (json === undefined) json = 'null'; // undefined, functions, symbols
+    const env = this.localEnvelope(type, data, options);
+    const meta = env.metadata === undefined ? '' : JSON.stringify(env.metadata);
+    const record = type + US + env.id + US + env.timestamp + US + (env.priority || 'normal') +
+      US + env.source + US + meta + US + json + RS;
+    return { env, record };
+  }
+}
+
+function idTime(id) {
+  return Number(id.slice(0, id.indexOf('-')));
+}
+
+function applyOptions(env, options) {
+  if (typeof options !== 'object') throw makeError('ERR_INVALID_ARGUMENT', 'publish options must be an object');
+  const { priority, metadata, source, version } = options;
+  if (priority !== undefined) {
+    if (!PRIORITIES.includes(priority)) {
+      throw makeError('ERR_INVALID_ARGUMENT', `priority must be one of ${PRIORITIES.join(', ')}, got ${String(priority)}`);
+    }
+    env.priority = priority;
+  }
+  if (metadata !== undefined) {
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'metadata must be a plain object');
+    }
+    try {
+      JSON.stringify(metadata);
+    } catch (err) {
+      throw makeError('ERR_INVALID_PAYLOAD', `metadata: ${err.message}`);
+    }
+    env.metadata = metadata;
+  }
+  if (source !== undefined) {
+    if (typeof source !== 'string' || source.length === 0 || source.length > 256 || CONTROL.test(source)) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'source must be a non-empty string without control characters');
+    }
+    env.source = source;
+  }
+  if (version !== undefined) {
+    if (!Number.isSafeInteger(version) || version < 0) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'version must be a non-negative integer');
+    }
+    env.version = version;
+  }
+}
+
+function printable(s) {
+  const shown = s.length > 64 ? `${s.slice(0, 64)}…` : s;
+  return shown.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+module.exports = { EnvelopeEncoder, PRIORITIES };

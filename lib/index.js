@@ -1,0 +1,403 @@
+'use strict';
+// EventBus: an EventEmitter2 whose emits are also forwarded, in batches, to
+// the C engine thread (native/src/engine.c) when a server (or, later, Redis)
+// is configured. A plain `new EventBus()` is an in-process EventEmitter2.
+const { EventEmitter2 } = require('eventemitter2');
+const native = require('./native');
+const errors = require('./errors');
+const { normalizeOptions } = require('./options');
+const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
+
+const { makeError, fromErrno } = errors;
+
+// Engine -> JS message kinds (ew_msg_kind_t in eventwire.h).
+const MSG_LISTENING = 1;
+const MSG_REPLY = 2;
+const MSG_CLOSED = 3;
+
+// A batch is flushed at the end of the current microtask, or at once when it
+// grows past these, so a tight emit loop keeps bounded JS memory.
+const BATCH_MAX_EVENTS = 4096;
+const BATCH_MAX_CHARS = 1 << 20;
+
+// EE2's own meta-events never leave the process.
+const META_EVENTS = new Set(['newListener', 'removeListener', 'removeListenerAny', 'error']);
+
+const kState = Symbol('eventwire.state');
+
+// Buses whose engine must be stopped if the process exits without close().
+const liveBuses = new Set();
+let exitHookInstalled = false;
+function trackLive(bus) {
+  liveBuses.add(bus);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const b of liveBuses) b[kState].engine && b[kState].engine.dispose();
+      liveBuses.clear();
+    });
+  }
+}
+
+class EventBus extends EventEmitter2 {
+  constructor(options) {
+    const opts = normalizeOptions(options);
+    super(opts.ee2);
+    this[kState] = {
+      opts,
+      encoder: new EnvelopeEncoder(opts.ee2.delimiter, opts.source),
+      engine: null,
+      refed: true,
+      batch: '',
+      batchCount: 0,
+      batchWaiters: null, // [{ id, resolve, reject }] of publish() calls in the batch
+      flushScheduled: false,
+      nextReq: 1,
+      pending: new Map(), // req -> { kind: 'batch'|'listen', ... }
+      listening: null, // Promise of { port, host }
+      address: null,
+      closed: false,
+      closing: null, // Promise
+      closeResolve: null,
+      current: null, // envelope of the event being emitted (for subscribe)
+      subscriptions: 0,
+      counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
+    };
+    this._flushBound = () => this._flush();
+    if (opts.engine) this._startEngine();
+  }
+
+  // ---- emitting ---------------------------------------------------------
+
+  emit(type, ...args) {
+    const st = this[kState];
+    const name = this._forwardName(type);
+    if (name === null) return super.emit(type, ...args);
+    if (st.closed) throw makeError('ERR_CLOSED', `cannot emit "${name}" after close()`);
+    const data = args.length <= 1 ? args[0] : args;
+    const env = this._accept(name, data, undefined);
+    const prev = st.current;
+    st.current = env;
+    try {
+      return super.emit(type, ...args);
+    } finally {
+      st.current = prev;
+    }
+  }
+
+  emitAsync(type, ...args) {
+    const st = this[kState];
+    const name = this._forwardName(type);
+    if (name === null) return super.emitAsync(type, ...args);
+    if (st.closed) return Promise.reject(makeError('ERR_CLOSED', `cannot emit "${name}" after close()`));
+    let env;
+    try {
+      env = this._accept(name, args.length <= 1 ? args[0] : args, undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const prev = st.current;
+    st.current = env;
+    try {
+      return super.emitAsync(type, ...args);
+    } finally {
+      st.current = prev;
+    }
+  }
+
+  /**
+   * Emits like emit() and resolves with the event id once the engine has
+   * taken the event (embedded mode), or at once without an engine.
+   */
+  publish(type, data, options) {
+    const st = this[kState];
+    try {
+      if (typeof type !== 'string') {
+        throw makeError('ERR_INVALID_EVENT_NAME', `publish() needs a string event name, got ${typeof type}`);
+      }
+      if (st.closed) throw makeError('ERR_CLOSED', `cannot publish "${type}" after close()`);
+      if (META_EVENTS.has(type) || st.encoder.hasWildcard(type)) {
+        throw makeError('ERR_INVALID_EVENT_NAME', `"${type}" is a pattern or a reserved name; publish a concrete event name`);
+      }
+      st.encoder.checkName(type);
+      const env = this._accept(type, data, options || {});
+      const done = st.engine ? new Promise((resolve, reject) => {
+        (st.batchWaiters || (st.batchWaiters = [])).push({ id: env.id, resolve, reject });
+      }) : Promise.resolve(env.id);
+      const prev = st.current;
+      st.current = env;
+      try {
+        super.emit(type, data);
+      } finally {
+        st.current = prev;
+      }
+      return done;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Subscribes to a pattern; the listener gets the full envelope
+   * { id, type, data, source, timestamp, priority?, metadata? }.
+   * Returns a function that removes the subscription.
+   */
+  subscribe(pattern, listener) {
+    const st = this[kState];
+    if (typeof listener !== 'function') {
+      throw makeError('ERR_INVALID_ARGUMENT', 'subscribe(pattern, listener) needs a function listener');
+    }
+    st.encoder.checkPattern(pattern);
+    const bus = this;
+    const wrapper = function eventwireSubscriber(...args) {
+      const env = st.current && st.current.type === this.event
+        ? st.current
+        : st.encoder.localEnvelope(this.event, args.length <= 1 ? args[0] : args);
+      return listener.call(bus, env);
+    };
+    wrapper.listener = listener;
+    this.on(pattern, wrapper);
+    st.subscriptions++;
+    let active = true;
+    return () => {
+      if (!active) return false;
+      active = false;
+      st.subscriptions--;
+      this.off(pattern, wrapper);
+      return true;
+    };
+  }
+
+  // Returns the event name to forward, or null for what stays local:
+  // symbols, meta-events, emitted wildcards, and everything when no engine
+  // runs and nobody subscribed to envelopes.
+  _forwardName(type) {
+    const st = this[kState];
+    if (!st.engine && !st.closed && st.subscriptions === 0) return null;
+    let name = type;
+    if (Array.isArray(type)) {
+      if (!type.every((s) => typeof s === 'string')) return null;
+      name = type.join(st.opts.ee2.delimiter);
+    } else if (typeof type !== 'string') {
+      return null;
+    }
+    if (META_EVENTS.has(name) || st.encoder.hasWildcard(name)) return null;
+    return name;
+  }
+
+  // Builds the envelope and, with an engine, appends its record to the batch.
+  // Throws (before any listener runs) on a bad name or unserialisable data.
+  _accept(name, data, options) {
+    const st = this[kState];
+    st.counters.emitted++;
+    if (!st.engine) return st.encoder.localEnvelope(name, data, options);
+    const { env, record } = st.encoder.encode(name, data, options);
+    st.batch += record;
+    st.batchCount++;
+    if (st.batchCount >= BATCH_MAX_EVENTS || st.batch.length >= BATCH_MAX_CHARS) {
+      this._flush();
+    } else if (!st.flushScheduled) {
+      st.flushScheduled = true;
+      queueMicrotask(this._flushBound);
+    }
+    return env;
+  }
+
+  _flush() {
+    const st = this[kState];
+    st.flushScheduled = false;
+    if (st.batchCount === 0 || !st.engine) return;
+    const { batch, batchCount, batchWaiters } = st;
+    st.batch = '';
+    st.batchCount = 0;
+    st.batchWaiters = null;
+    let req = 0;
+    if (batchWaiters) {
+      req = this._nextReq();
+      st.pending.set(req, { kind: 'batch', waiters: batchWaiters });
+    }
+    const rc = st.engine.send(batch, batchCount, req);
+    if (rc === 0) {
+      st.counters.forwarded += batchCount;
+      st.counters.batches++;
+      return;
+    }
+    if (req) st.pending.delete(req);
+    const err = fromErrno(rc, `${batchCount} event(s) were not accepted by the engine`, { dropped: batchCount });
+    if (err.code === 'ERR_QUEUE_FULL') st.counters.droppedInboxFull += batchCount;
+    if (batchWaiters) {
+      st.counters.publishFailed += batchWaiters.length;
+      for (const w of batchWaiters) w.reject(err);
+    }
+    this._report(err);
+  }
+
+  // Engine-side failures of fire-and-forget emits: an 'error' event when
+  // someone listens, a process warning otherwise (never a throw from a
+  // microtask, which would crash the process).
+  _report(err) {
+    if (this.listenerCount('error') > 0) super.emit('error', err);
+    else process.emitWarning(err.message, { code: err.code, type: 'EventwireWarning' });
+  }
+
+  _nextReq() {
+    const st = this[kState];
+    const req = st.nextReq;
+    st.nextReq = st.nextReq >= 0xffffffff ? 1 : st.nextReq + 1;
+    return req;
+  }
+
+  // ---- engine lifecycle -------------------------------------------------
+
+  _startEngine() {
+    const st = this[kState];
+    st.engine = new native.Engine(
+      {
+        delimiter: st.opts.ee2.delimiter,
+        inboxMaxEvents: st.opts.inbox.maxEvents,
+        inboxMaxBytes: st.opts.inbox.maxBytes,
+      },
+      (msgs) => this._onEngineMessages(msgs)
+    );
+    if (!st.refed) st.engine.unref();
+    trackLive(this);
+  }
+
+  _onEngineMessages(msgs) {
+    const st = this[kState];
+    for (const [kind, req, value] of msgs) {
+      if (kind === MSG_CLOSED) {
+        this._finishClose();
+        continue;
+      }
+      const p = st.pending.get(req);
+      if (!p) continue;
+      st.pending.delete(req);
+      if (p.kind === 'listen') {
+        if (kind === MSG_LISTENING) {
+          st.address = { port: value, host: st.opts.server.host };
+          p.resolve({ ...st.address });
+        } else {
+          st.listening = null;
+          p.reject(fromErrno(value, `${st.opts.server.host}:${st.opts.server.port}`));
+        }
+      } else if (p.kind === 'batch') {
+        if (value === 0) for (const w of p.waiters) w.resolve(w.id);
+        else for (const w of p.waiters) w.reject(fromErrno(value));
+      }
+    }
+  }
+
+  /** Starts the server configured in options.server; resolves { port, host }. */
+  listen() {
+    const st = this[kState];
+    if (st.closed) return Promise.reject(makeError('ERR_CLOSED', 'cannot listen() after close()'));
+    if (!st.opts.server) {
+      return Promise.reject(makeError('ERR_NO_SERVER', 'pass options.server ({ port, host }) to new EventBus() to listen'));
+    }
+    if (st.listening) return st.listening;
+    if (!st.engine) this._startEngine();
+    const req = this._nextReq();
+    st.listening = new Promise((resolve, reject) => {
+      st.pending.set(req, { kind: 'listen', resolve, reject });
+    });
+    const rc = st.engine.listen(st.opts.server.host, st.opts.server.port, req);
+    if (rc !== 0) {
+      st.pending.delete(req);
+      const p = Promise.reject(fromErrno(rc));
+      st.listening = null;
+      return p;
+    }
+    return st.listening;
+  }
+
+  /** { port, host } once listening, else null. */
+  address() {
+    const a = this[kState].address;
+    return a ? { ...a } : null;
+  }
+
+  /** Lets the process exit while the bus is open (like net.Server#unref). */
+  unref() {
+    const st = this[kState];
+    st.refed = false;
+    if (st.engine) st.engine.unref();
+    return this;
+  }
+
+  ref() {
+    const st = this[kState];
+    st.refed = true;
+    if (st.engine) st.engine.ref();
+    return this;
+  }
+
+  /**
+   * Stops accepting events, hands every accepted event to the engine, stops
+   * the engine thread and frees it. Idempotent; safe inside a listener.
+   */
+  close() {
+    const st = this[kState];
+    if (st.closing) return st.closing;
+    st.closed = true;
+    if (!st.engine) {
+      st.closing = Promise.resolve();
+      return st.closing;
+    }
+    this._flush();
+    st.closing = new Promise((resolve) => {
+      st.closeResolve = resolve;
+    });
+    st.engine.ref(); // finish closing even if the bus was unref()'d
+    st.engine.close();
+    return st.closing;
+  }
+
+  _finishClose() {
+    const st = this[kState];
+    if (!st.engine) return;
+    st.engine.dispose();
+    st.engine = null;
+    liveBuses.delete(this);
+    const err = makeError('ERR_CLOSED', 'the bus closed before the engine answered');
+    for (const p of st.pending.values()) {
+      if (p.kind === 'batch') for (const w of p.waiters) w.reject(err);
+      else p.reject(err);
+    }
+    st.pending.clear();
+    if (st.closeResolve) st.closeResolve();
+  }
+
+  get closed() {
+    return this[kState].closed;
+  }
+
+  /** Counters of the JS side and, when it runs, the engine. */
+  stats() {
+    const st = this[kState];
+    return {
+      closed: st.closed,
+      listening: st.address !== null,
+      subscriptions: st.subscriptions,
+      emitted: st.counters.emitted,
+      forwarded: st.counters.forwarded,
+      batches: st.counters.batches,
+      pendingPublishes: [...st.pending.values()].reduce((n, p) => n + (p.kind === 'batch' ? p.waiters.length : 0), 0),
+      dropped: { inboxFull: st.counters.droppedInboxFull },
+      publishFailed: st.counters.publishFailed,
+      engine: st.engine ? st.engine.stats() : null,
+    };
+  }
+}
+
+// EE2 keeps `EventEmitter2.EventEmitter2`; give the subclass its own.
+EventBus.EventBus = EventBus;
+EventBus.PRIORITIES = PRIORITIES;
+
+module.exports = {
+  EventBus,
+  EventEmitter2,
+  PRIORITIES,
+  ...errors,
+  default: EventBus,
+};

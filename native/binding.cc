@@ -1,0 +1,295 @@
+// binding.cc - node-addon-api glue only: every name maps 1:1 to the C API.
+//
+// Threads: everything here runs on the JS thread of the environment that
+// created the object, except Engine::OnNotify, which the engine thread calls
+// and which only queues a thread-safe-function call.
+#include <napi.h>
+
+#include <cstring>
+#include <string>
+
+extern "C" {
+#include "eventwire.h"
+#include "matcher.h"
+}
+
+namespace {
+
+Napi::Value ErrTable(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int n = ew_err_count();
+  Napi::Array out = Napi::Array::New(env, n);
+  for (int i = 1; i <= n; i++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("errno", (double)-i);
+    o.Set("code", ew_err_name(-i));
+    o.Set("message", ew_strerror(-i));
+    out.Set(i - 1, o);
+  }
+  return out;
+}
+
+Napi::Value IdNext(const Napi::CallbackInfo &info) {
+  char buf[EW_ID_MAX];
+  size_t n = ew_id_next(buf, nullptr);
+  return Napi::String::New(info.Env(), buf, n);
+}
+
+Napi::Value AllocLive(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), (double)ew_alloc_live());
+}
+
+// (name, delimiter) -> 0 or a negative EW_E* code.
+template <int (*Check)(const char *, size_t, const char *)>
+Napi::Value NameCheck(const Napi::CallbackInfo &info) {
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString())
+    return Napi::Number::New(info.Env(), EW_EINVAL);
+  std::string name = info[0].As<Napi::String>();
+  std::string delim = info[1].As<Napi::String>();
+  if (name.size() != strlen(name.c_str())) return Napi::Number::New(info.Env(), Check == ew_pattern_check ? EW_EPATTERN : EW_EEVENT_NAME);
+  return Napi::Number::New(info.Env(), Check(name.data(), name.size(), delim.c_str()));
+}
+
+// ---- Engine -----------------------------------------------------------------
+
+class Engine : public Napi::ObjectWrap<Engine> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "Engine",
+                       {InstanceMethod("send", &Engine::Send),
+                        InstanceMethod("listen", &Engine::Listen),
+                        InstanceMethod("close", &Engine::Close),
+                        InstanceMethod("dispose", &Engine::Dispose),
+                        InstanceMethod("stats", &Engine::Stats),
+                        InstanceMethod("ref", &Engine::Ref),
+                        InstanceMethod("unref", &Engine::Unref)});
+  }
+
+  // new Engine({ delimiter, inboxMaxEvents, inboxMaxBytes }, onMessages)
+  // onMessages(Array<[kind, req, value]>) runs on the JS thread.
+  Engine(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Engine>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+      Napi::TypeError::New(env, "Engine(options, onMessages)").ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::Object o = info[0].As<Napi::Object>();
+    std::string delim = o.Has("delimiter") ? o.Get("delimiter").ToString().Utf8Value() : ".";
+    ew_engine_options_t opts = {};
+    opts.delimiter = delim.c_str();
+    if (o.Get("inboxMaxEvents").IsNumber())
+      opts.inbox_max_events = (size_t)o.Get("inboxMaxEvents").As<Napi::Number>().Int64Value();
+    if (o.Get("inboxMaxBytes").IsNumber())
+      opts.inbox_max_bytes = (size_t)o.Get("inboxMaxBytes").As<Napi::Number>().Int64Value();
+    opts.notify = &Engine::OnNotify;
+    opts.notify_arg = this;
+
+    tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "eventwire", 0, 1);
+    int rc = ew_engine_create(&engine_, &opts);
+    if (rc) {
+      tsfn_.Release();
+      ThrowCode(env, rc);
+      return;
+    }
+    napi_add_env_cleanup_hook(env, &Engine::OnEnvTeardown, this);
+  }
+
+  ~Engine() override { Teardown(); }
+
+ private:
+  static void ThrowCode(Napi::Env env, int rc) {
+    Napi::Error err = Napi::Error::New(env, ew_strerror(rc));
+    err.Set("code", ew_err_name(rc));
+    err.Set("errno", (double)rc);
+    err.ThrowAsJavaScriptException();
+  }
+
+  // Engine thread. Fires once until the JS side has taken the messages.
+  static void OnNotify(void *arg) {
+    Engine *self = static_cast<Engine *>(arg);
+    self->tsfn_.NonBlockingCall(self, [](Napi::Env env, Napi::Function fn, Engine *self) {
+      if (!self->engine_ || !env) return;
+      ew_msg_t *m = ew_engine_take(self->engine_);
+      Napi::Array arr = Napi::Array::New(env);
+      uint32_t i = 0;
+      while (m) {
+        Napi::Array t = Napi::Array::New(env, 3);
+        t.Set(0u, (double)m->kind);
+        t.Set(1u, (double)m->req);
+        t.Set(2u, (double)m->value);
+        arr.Set(i++, t);
+        ew_msg_t *next = m->next;
+        ew_msg_free(m);
+        m = next;
+      }
+      if (i) fn.Call({arr});
+    });
+  }
+
+  // Closes and joins synchronously: used on environment teardown, on GC of a
+  // never-closed engine, and by dispose() after EW_MSG_CLOSED (then the join
+  // returns at once).
+  void Teardown() {
+    if (!engine_) return;
+    ew_engine_t *e = engine_;
+    ew_engine_destroy(e);  // closes and joins if still running
+    engine_ = nullptr;
+    tsfn_.Release();
+    napi_remove_env_cleanup_hook(Env(), &Engine::OnEnvTeardown, this);
+  }
+
+  static void OnEnvTeardown(void *arg) {
+    Engine *self = static_cast<Engine *>(arg);
+    if (!self->engine_) return;
+    ew_engine_destroy(self->engine_);
+    self->engine_ = nullptr;
+    self->tsfn_.Abort();
+  }
+
+  Napi::Value Closed(Napi::Env env) { return Napi::Number::New(env, EW_ECLOSED); }
+
+  // send(batch: string, count: number, req: number) -> 0 | EW_E*
+  Napi::Value Send(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    if (info.Length() < 3 || !info[0].IsString()) return Napi::Number::New(env, EW_EINVAL);
+    size_t len = 0;
+    napi_get_value_string_utf8(env, info[0], nullptr, 0, &len);
+    buf_.resize(len + 1);
+    napi_get_value_string_utf8(env, info[0], &buf_[0], len + 1, &len);
+    size_t count = (size_t)info[1].As<Napi::Number>().Int64Value();
+    uint32_t req = info[2].As<Napi::Number>().Uint32Value();
+    return Napi::Number::New(env, ew_engine_send(engine_, buf_.data(), len, count, req));
+  }
+
+  // listen(host: string, port: number, req: number) -> 0 | EW_E*
+  Napi::Value Listen(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    std::string host = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+    ew_server_options_t so = {host.c_str(), info[1].As<Napi::Number>().Int32Value()};
+    return Napi::Number::New(env, ew_engine_listen(engine_, &so, info[2].As<Napi::Number>().Uint32Value()));
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo &info) {
+    if (!engine_) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), ew_engine_close(engine_));
+  }
+
+  // After EW_MSG_CLOSED: join the thread and free everything now.
+  Napi::Value Dispose(const Napi::CallbackInfo &info) {
+    Teardown();
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return env.Null();
+    ew_engine_stats_t s;
+    ew_engine_stats(engine_, &s);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("running", s.running != 0);
+    o.Set("port", (double)s.port);
+    o.Set("batchesIn", (double)s.batches_in);
+    o.Set("eventsIn", (double)s.events_in);
+    o.Set("bytesIn", (double)s.bytes_in);
+    o.Set("badRecords", (double)s.bad_records);
+    o.Set("inboxRejected", (double)s.inbox_rejected);
+    o.Set("inboxEvents", (double)s.inbox_events);
+    o.Set("inboxBytes", (double)s.inbox_bytes);
+    o.Set("inboxHighWaterEvents", (double)s.inbox_hwm_events);
+    o.Set("inboxHighWaterBytes", (double)s.inbox_hwm_bytes);
+    o.Set("wakeups", (double)s.wakeups);
+    o.Set("httpRequests", (double)s.http_requests);
+    return o;
+  }
+
+  Napi::Value Ref(const Napi::CallbackInfo &info) {
+    if (engine_) tsfn_.Ref(info.Env());
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Unref(const Napi::CallbackInfo &info) {
+    if (engine_) tsfn_.Unref(info.Env());
+    return info.Env().Undefined();
+  }
+
+  ew_engine_t *engine_ = nullptr;  // {js}
+  Napi::ThreadSafeFunction tsfn_;  // calls from the engine thread
+  std::string buf_;                // {js} reused copy buffer for send()
+};
+
+// ---- Matcher: the C trie exposed for tests (differential vs eventemitter2) --
+
+class Matcher : public Napi::ObjectWrap<Matcher> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "Matcher",
+                       {InstanceMethod("add", &Matcher::Add),
+                        InstanceMethod("remove", &Matcher::Remove),
+                        InstanceMethod("match", &Matcher::Match),
+                        InstanceMethod("size", &Matcher::Size),
+                        InstanceMethod("destroy", &Matcher::Destroy)});
+  }
+  Matcher(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Matcher>(info) {
+    std::string delim = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : ".";
+    m_ = ew__matcher_create(delim.c_str());
+    if (!m_) Napi::Error::New(info.Env(), "bad delimiter").ThrowAsJavaScriptException();
+  }
+  ~Matcher() override { DestroyNow(); }
+
+ private:
+  void DestroyNow() {
+    if (m_) ew__matcher_destroy(m_);
+    m_ = nullptr;
+  }
+  // Subscribers are small integers stored as pointers (id + 1, never NULL).
+  Napi::Value Add(const Napi::CallbackInfo &info) {
+    std::string p = info[0].As<Napi::String>();
+    uintptr_t id = info[1].As<Napi::Number>().Uint32Value() + 1u;
+    return Napi::Number::New(info.Env(), ew__matcher_add(m_, p.data(), p.size(), (void *)id));
+  }
+  Napi::Value Remove(const Napi::CallbackInfo &info) {
+    std::string p = info[0].As<Napi::String>();
+    uintptr_t id = info[1].As<Napi::Number>().Uint32Value() + 1u;
+    return Napi::Number::New(info.Env(), ew__matcher_remove(m_, p.data(), p.size(), (void *)id));
+  }
+  Napi::Value Match(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::string name = info[0].As<Napi::String>();
+    Napi::Array out = Napi::Array::New(env);
+    struct Ctx { Napi::Env env; Napi::Array out; uint32_t n; } ctx{env, out, 0};
+    int rc = ew__matcher_match(
+        m_, name.data(), name.size(),
+        [](void *sub, void *arg) {
+          Ctx *c = static_cast<Ctx *>(arg);
+          c->out.Set(c->n++, (double)((uintptr_t)sub - 1u));
+        },
+        &ctx);
+    if (rc < 0) return Napi::Number::New(env, rc);
+    return out;
+  }
+  Napi::Value Size(const Napi::CallbackInfo &info) {
+    return Napi::Number::New(info.Env(), (double)ew__matcher_size(m_));
+  }
+  Napi::Value Destroy(const Napi::CallbackInfo &info) {
+    DestroyNow();
+    return info.Env().Undefined();
+  }
+  ew__matcher_t *m_ = nullptr;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("errTable", Napi::Function::New(env, ErrTable));
+  exports.Set("idNext", Napi::Function::New(env, IdNext));
+  exports.Set("allocLive", Napi::Function::New(env, AllocLive));
+  exports.Set("eventNameCheck", Napi::Function::New(env, NameCheck<ew_event_name_check>));
+  exports.Set("patternCheck", Napi::Function::New(env, NameCheck<ew_pattern_check>));
+  exports.Set("Engine", Engine::Init(env));
+  exports.Set("Matcher", Matcher::Init(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(eventwire, Init)

@@ -1,0 +1,194 @@
+/*
+ * eventwire.h - the one public header of the eventwire C engine.
+ *
+ * An engine is one thread that owns one libev loop, the libwebsockets server
+ * on it (foreign loop) and, later, the hiredis connections. Other threads talk
+ * to it only through ew_engine_send()/ew_engine_listen()/ew_engine_close()
+ * (a bounded many-producer inbox) and hear back only through the notify
+ * callback plus ew_engine_take().
+ *
+ * Naming: ew_ is public, ew__ is internal (native/src/). Errors are negative
+ * EW_E* constants from one table; ew_strerror()/ew_err_name() describe them.
+ * If a call that takes a callback fails, the callback is never called.
+ */
+#ifndef EVENTWIRE_H
+#define EVENTWIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors: one table, mirrored to JS as EventwireError codes --------- */
+
+/* X(NAME, js_code, message). The numeric value is -(position + 1). */
+#define EW_ERRNO_MAP(X)                                                        \
+  X(INVAL, "ERR_INVALID_ARGUMENT", "invalid argument")                         \
+  X(NOMEM, "ERR_NO_MEMORY", "out of memory")                                   \
+  X(CLOSED, "ERR_CLOSED", "the bus is closed")                                 \
+  X(QUEUE_FULL, "ERR_QUEUE_FULL", "queue is full")                             \
+  X(PATTERN, "ERR_INVALID_PATTERN", "invalid subscription pattern")            \
+  X(EVENT_NAME, "ERR_INVALID_EVENT_NAME", "invalid event name")                \
+  X(OPTION, "ERR_INVALID_OPTION", "invalid option")                            \
+  X(BATCH, "ERR_INVALID_BATCH", "malformed event batch")                       \
+  X(PAYLOAD, "ERR_INVALID_PAYLOAD", "event data cannot be serialised to JSON")  \
+  X(LISTEN, "ERR_LISTEN", "could not listen on the requested address")        \
+  X(ALREADY, "ERR_ALREADY_LISTENING", "the server is already listening")       \
+  X(NO_SERVER, "ERR_NO_SERVER", "no server is configured")                     \
+  X(THREAD, "ERR_THREAD", "could not start the engine thread")                 \
+  X(ENGINE, "ERR_ENGINE", "engine failure")                                    \
+  X(HISTORY_GAP, "ERR_HISTORY_GAP", "requested id is older than history")      \
+  X(REDIS_UNAVAILABLE, "ERR_REDIS_UNAVAILABLE", "redis is unavailable")        \
+  X(TIMEOUT, "ERR_TIMEOUT", "operation timed out")
+
+enum {
+  EW_OK = 0,
+#define EW__ERR_ENUM(name, code, msg) EW__ERRIDX_##name,
+  EW__ERRIDX_FIRST_ = -1,
+  EW_ERRNO_MAP(EW__ERR_ENUM)
+#undef EW__ERR_ENUM
+  EW__ERR_COUNT_
+};
+
+#define EW__ERRVAL(name) (-(EW__ERRIDX_##name + 1))
+#define EW_EINVAL EW__ERRVAL(INVAL)
+#define EW_ENOMEM EW__ERRVAL(NOMEM)
+#define EW_ECLOSED EW__ERRVAL(CLOSED)
+#define EW_EQUEUE_FULL EW__ERRVAL(QUEUE_FULL)
+#define EW_EPATTERN EW__ERRVAL(PATTERN)
+#define EW_EEVENT_NAME EW__ERRVAL(EVENT_NAME)
+#define EW_EOPTION EW__ERRVAL(OPTION)
+#define EW_EBATCH EW__ERRVAL(BATCH)
+#define EW_EPAYLOAD EW__ERRVAL(PAYLOAD)
+#define EW_ELISTEN EW__ERRVAL(LISTEN)
+#define EW_EALREADY EW__ERRVAL(ALREADY)
+#define EW_ENO_SERVER EW__ERRVAL(NO_SERVER)
+#define EW_ETHREAD EW__ERRVAL(THREAD)
+#define EW_EENGINE EW__ERRVAL(ENGINE)
+#define EW_EHISTORY_GAP EW__ERRVAL(HISTORY_GAP)
+#define EW_EREDIS_UNAVAILABLE EW__ERRVAL(REDIS_UNAVAILABLE)
+#define EW_ETIMEOUT EW__ERRVAL(TIMEOUT)
+
+/* Number of entries in the error table. */
+int ew_err_count(void);
+/* "ERR_QUEUE_FULL" for EW_EQUEUE_FULL; "ERR_UNKNOWN" for anything else. */
+const char *ew_err_name(int err);
+/* Human-readable message; "unknown error" for anything else. */
+const char *ew_strerror(int err);
+
+/* ---- limits of names and patterns ------------------------------------- */
+
+#define EW_NAME_MAX 512     /* bytes in an event name or pattern */
+#define EW_SEGMENTS_MAX 32  /* delimiter-separated segments */
+#define EW_DELIM_MAX 8      /* bytes in the delimiter */
+
+/* Checks a concrete event name (no '*' or '**' segment): 0, EW_EEVENT_NAME,
+ * or EW_EINVAL for an unusable delimiter. */
+int ew_event_name_check(const char *name, size_t len, const char *delim);
+/* Checks a subscription pattern: 0, EW_EPATTERN, or EW_EINVAL (delimiter). */
+int ew_pattern_check(const char *pattern, size_t len, const char *delim);
+
+/* ---- allocation accounting (every engine allocation goes through it) -- */
+
+/* Live allocations made by the engine; 0 once every engine is destroyed. */
+int64_t ew_alloc_live(void);
+
+/* ---- ids ---------------------------------------------------------------- */
+
+/* Writes the next "<ms>-<seq>" id, strictly increasing across all threads of
+ * the process, into buf (at least EW_ID_MAX bytes). Returns its length. */
+#define EW_ID_MAX 48
+size_t ew_id_next(char *buf, uint64_t *ms_out);
+
+/* ---- engine --------------------------------------------------------------- */
+
+typedef struct ew_engine ew_engine_t;
+
+/* Messages the engine hands back to its owner (see ew_engine_take). */
+typedef enum ew_msg_kind {
+  EW_MSG_LISTENING = 1, /* req = listen request id, value = bound port */
+  EW_MSG_REPLY,         /* req = request id, value = 0 or EW_E* */
+  EW_MSG_CLOSED         /* the loop has stopped; join the engine now */
+} ew_msg_kind_t;
+
+typedef struct ew_msg {
+  struct ew_msg *next;
+  ew_msg_kind_t kind;
+  uint32_t req;
+  int64_t value;
+} ew_msg_t;
+
+/* Called on the engine thread when messages are waiting and the previous
+ * notification has been consumed by ew_engine_take(). Must not block. */
+typedef void (*ew_notify_cb)(void *arg);
+
+typedef struct ew_engine_options {
+  const char *delimiter;      /* default "." */
+  size_t inbox_max_bytes;     /* 0 = 64 MiB */
+  size_t inbox_max_events;    /* 0 = 1,000,000 */
+  ew_notify_cb notify;        /* required */
+  void *notify_arg;
+} ew_engine_options_t;
+
+typedef struct ew_server_options {
+  const char *host;           /* NULL or "" = all interfaces */
+  int port;                   /* 0 = ephemeral */
+} ew_server_options_t;
+
+typedef struct ew_engine_stats {
+  uint64_t batches_in;        /* batches taken from the inbox */
+  uint64_t events_in;         /* events taken from the inbox */
+  uint64_t bytes_in;
+  uint64_t bad_records;       /* malformed records skipped (a JS bug if ever > 0) */
+  uint64_t inbox_rejected;    /* events refused because the inbox was full */
+  uint64_t inbox_events;      /* events waiting in the inbox now */
+  uint64_t inbox_bytes;       /* bytes waiting in the inbox now */
+  uint64_t inbox_hwm_events;  /* high-water mark of inbox_events */
+  uint64_t inbox_hwm_bytes;
+  uint64_t wakeups;           /* engine loop wake-ups by the inbox */
+  uint64_t http_requests;
+  int port;                   /* bound port, 0 when not listening */
+  int running;
+} ew_engine_stats_t;
+
+/* Creates an engine and starts its thread. On error *out is NULL. */
+int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts);
+
+/* Queues a batch of events: `count` records, each
+ *   type \x1f id \x1f timestamp \x1f priority \x1f source \x1f metadata-json \x1f data-json \x1e
+ * Copies the bytes. EW_EQUEUE_FULL when the inbox bounds would be passed
+ * (nothing is queued then), EW_ECLOSED after ew_engine_close. When req is
+ * not 0 the engine answers EW_MSG_REPLY(req, 0) once it has taken the batch
+ * in. Any thread until ew_engine_close; the owner thread after it. */
+int ew_engine_send(ew_engine_t *e, const char *batch, size_t len, size_t count, uint32_t req);
+
+/* Asks the engine to listen. The answer arrives as EW_MSG_LISTENING or
+ * EW_MSG_REPLY (error) carrying `req`. Any thread. */
+int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t req);
+
+/* Asks the engine to stop: it drains the inbox, closes the server and every
+ * connection, then posts EW_MSG_CLOSED and its thread ends. Idempotent. */
+int ew_engine_close(ew_engine_t *e);
+
+/* Takes every waiting message (a list, oldest first; free each with
+ * ew_msg_free) and re-arms the notify callback. Owner thread. */
+ew_msg_t *ew_engine_take(ew_engine_t *e);
+void ew_msg_free(ew_msg_t *m);
+
+/* Joins the engine thread; call after EW_MSG_CLOSED (or after
+ * ew_engine_close when the owner cannot wait for messages: it then blocks
+ * until the thread ends). Idempotent. */
+int ew_engine_join(ew_engine_t *e);
+
+/* Frees the engine. Closes and joins first if needed. */
+void ew_engine_destroy(ew_engine_t *e);
+
+/* A snapshot of the counters. Any thread. */
+void ew_engine_stats(ew_engine_t *e, ew_engine_stats_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EVENTWIRE_H */

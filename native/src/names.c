@@ -1,0 +1,110 @@
+/* names.c - validation and splitting of event names and patterns. */
+#include <string.h>
+
+#include "eventwire.h"
+#include "names.h"
+
+
+/* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF) with
+ * no C0 control byte and no DEL. Names end up in logs, JSON and Redis keys,
+ * so garbage is refused at the door. */
+static int ew__text_ok(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return 0;
+      i++;
+      continue;
+    }
+    /* lo/hi bound the second byte: that is where overlongs (E0, F0),
+     * surrogates (ED) and > U+10FFFF (F4) show up. */
+    size_t need;
+    unsigned lo = 0x80, hi = 0xbf;
+    if (c < 0xc2) {
+      return 0; /* stray continuation byte, or overlong C0/C1 lead */
+    } else if (c < 0xe0) {
+      need = 1;
+    } else if (c < 0xf0) {
+      need = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c < 0xf5) {
+      need = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return 0;
+    }
+    if (len - i - 1 < need) return 0; /* truncated */
+    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (size_t k = 2; k <= need; k++)
+      if ((s[i + k] & 0xc0) != 0x80) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+/* Length of a usable delimiter: 1..EW_DELIM_MAX bytes of clean text.
+ * NULL means ".". Returns 0 when the delimiter is unusable. */
+size_t ew__delim_len(const char *delim) {
+  if (!delim) return 1;
+  size_t n = 0;
+  while (n <= EW_DELIM_MAX && delim[n]) n++; /* strnlen is not C11 */
+  if (n == 0 || n > EW_DELIM_MAX) return 0;
+  return ew__text_ok((const unsigned char *)delim, n) ? n : 0;
+}
+
+/* Checks s and splits it on delim (dlen bytes, already checked): segment k
+ * is s[off[k] .. off[k] + seglen[k]). Returns 0, or EW_EPATTERN /
+ * EW_EEVENT_NAME depending on is_pattern. */
+int ew__split(const char *s, size_t len, const char *delim, size_t dlen,
+              int is_pattern, size_t off[EW_SEGMENTS_MAX],
+              size_t seglen[EW_SEGMENTS_MAX], size_t *count) {
+  const int bad = is_pattern ? EW_EPATTERN : EW_EEVENT_NAME;
+  if (!s || len == 0 || len > EW_NAME_MAX) return bad;
+  if (!ew__text_ok((const unsigned char *)s, len)) return bad;
+
+  /* A byte-wise scan is safe for a multi-byte delimiter: both strings are
+   * valid UTF-8, so the delimiter can only match on a character boundary.
+   * Matches do not overlap, as with String.prototype.split. */
+  size_t n = 0, start = 0, i = 0;
+  int prev_globstar = 0;
+  for (;;) {
+    int at_end = (i == len);
+    if (!at_end && !(len - i >= dlen && memcmp(s + i, delim, dlen) == 0)) {
+      i++;
+      continue;
+    }
+    size_t sl = i - start;
+    if (sl == 0 || n == EW_SEGMENTS_MAX) return bad;
+    int star = (sl == 1 && s[start] == '*');
+    int globstar = (sl == 2 && s[start] == '*' && s[start + 1] == '*');
+    if (!is_pattern && (star || globstar)) return bad;
+    /* EventEmitter2 silently never registers "**.**"; we refuse it. */
+    if (globstar && prev_globstar) return bad;
+    prev_globstar = globstar;
+    off[n] = start;
+    seglen[n] = sl;
+    n++;
+    if (at_end) break;
+    i += dlen;
+    start = i;
+  }
+  *count = n;
+  return 0;
+}
+
+int ew_event_name_check(const char *name, size_t len, const char *delim) {
+  size_t off[EW_SEGMENTS_MAX], seglen[EW_SEGMENTS_MAX], n;
+  size_t dlen = ew__delim_len(delim);
+  if (!dlen) return EW_EINVAL;
+  return ew__split(name, len, delim ? delim : ".", dlen, 0, off, seglen, &n);
+}
+
+int ew_pattern_check(const char *pattern, size_t len, const char *delim) {
+  size_t off[EW_SEGMENTS_MAX], seglen[EW_SEGMENTS_MAX], n;
+  size_t dlen = ew__delim_len(delim);
+  if (!dlen) return EW_EINVAL;
+  return ew__split(pattern, len, delim ? delim : ".", dlen, 1, off, seglen, &n);
+}
