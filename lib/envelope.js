@@ -26,7 +26,8 @@ class EnvelopeEncoder {
 
   checkName(name) {
     if (this.validNames.has(name)) return;
-    const rc = native.eventNameCheck(name, this.delimiter);
+    // A lone surrogate would silently become U+FFFD on its way to C.
+    const rc = isWellFormed(name) ? native.eventNameCheck(name, this.delimiter) : -1;
     if (rc !== 0) {
       throw makeError('ERR_INVALID_EVENT_NAME', `"${printable(name)}": names are 1..512 bytes of UTF-8 ` +
         `in at most 32 non-empty segments split by "${this.delimiter}", without control characters`);
@@ -36,7 +37,7 @@ class EnvelopeEncoder {
   }
 
   checkPattern(pattern) {
-    if (typeof pattern !== 'string' || native.patternCheck(pattern, this.delimiter) !== 0) {
+    if (typeof pattern !== 'string' || !isWellFormed(pattern) || native.patternCheck(pattern, this.delimiter) !== 0) {
       throw makeError('ERR_INVALID_PATTERN', `${typeof pattern === 'string' ? `"${printable(pattern)}"` : typeof pattern}: ` +
         `patterns are 1..512 bytes in at most 32 non-empty segments split by "${this.delimiter}"; ` +
         `"*" matches one segment, "**" zero or more (not twice in a row)`);
@@ -67,6 +68,11 @@ class EnvelopeEncoder {
       US + env.source + US + meta + US + json + RS;
     return { env, record };
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function isWellFormed(s) {
+  return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s);
 }
 
 function idTime(id) {
