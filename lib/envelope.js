@@ -52,8 +52,11 @@ class EnvelopeEncoder {
     return env;
   }
 
-  /** Envelope plus its batch record; throws before anything is queued. */
-  encode(type, data, options) {
+  /**
+   * Envelope plus its batch record (native/src/batch.c); throws before
+   * anything is queued. `origin` is the token of a client pub, or ''.
+   */
+  encode(type, data, options, origin = '') {
     this.checkName(type);
     let json;
     try {
@@ -64,8 +67,9 @@ class EnvelopeEncoder {
     if (json === undefined) json = 'null'; // undefined, functions, symbols
     const env = this.localEnvelope(type, data, options);
     const meta = env.metadata === undefined ? '' : JSON.stringify(env.metadata);
-    const record = type + US + env.id + US + env.timestamp + US + (env.priority || 'normal') +
-      US + env.source + US + meta + US + json + RS;
+    const version = env.version === undefined ? '' : String(env.version);
+    const record = type + US + env.id + US + env.timestamp + US + (env.priority || '') + US + env.source +
+      US + meta + US + version + US + origin + US + json + RS;
     return { env, record };
   }
 }

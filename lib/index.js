@@ -9,11 +9,13 @@ const { normalizeOptions } = require('./options');
 const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
 
 const { makeError, fromErrno } = errors;
+const errnoOf = (code) => (errors.errorTable.find((e) => e.code === code) || {}).errno;
 
 // Engine -> JS message kinds (ew_msg_kind_t in eventwire.h).
 const MSG_LISTENING = 1;
 const MSG_REPLY = 2;
 const MSG_CLOSED = 3;
+const MSG_EVENT = 4;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // grows past these, so a tight emit loop keeps bounded JS memory.
@@ -60,7 +62,7 @@ class EventBus extends EventEmitter2 {
       closing: null, // Promise
       closeResolve: null,
       current: null, // envelope of the event being emitted (for subscribe)
-      subscriptions: 0,
+      subscriptions: new Set(), // subscribe() wrappers still registered
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
     this._flushBound = () => this._flush();
@@ -156,16 +158,43 @@ class EventBus extends EventEmitter2 {
       return listener.call(bus, env);
     };
     wrapper.listener = listener;
+    wrapper.pattern = pattern;
     this.on(pattern, wrapper);
-    st.subscriptions++;
-    let active = true;
+    st.subscriptions.add(wrapper);
     return () => {
-      if (!active) return false;
-      active = false;
-      st.subscriptions--;
+      if (!st.subscriptions.has(wrapper)) return false;
       this.off(pattern, wrapper);
+      st.subscriptions.delete(wrapper);
       return true;
     };
+  }
+
+  // EE2 can remove a subscribe() wrapper on its own (off(pattern, fn),
+  // removeAllListeners()): keep the set of live subscriptions true.
+  removeListener(...args) {
+    const r = super.removeListener(...args);
+    this._pruneSubscriptions();
+    return r;
+  }
+
+  off(...args) {
+    const r = super.off(...args);
+    this._pruneSubscriptions();
+    return r;
+  }
+
+  removeAllListeners(...args) {
+    const r = super.removeAllListeners(...args);
+    this._pruneSubscriptions();
+    return r;
+  }
+
+  _pruneSubscriptions() {
+    const subs = this[kState] && this[kState].subscriptions;
+    if (!subs || subs.size === 0) return;
+    for (const w of subs) {
+      if (!this.listeners(w.pattern).includes(w)) subs.delete(w);
+    }
   }
 
   // Returns the event name to forward, or null for what stays local:
@@ -173,7 +202,7 @@ class EventBus extends EventEmitter2 {
   // runs and nobody subscribed to envelopes.
   _forwardName(type) {
     const st = this[kState];
-    if (!st.engine && !st.closed && st.subscriptions === 0) return null;
+    if (!st.engine && !st.closed && st.subscriptions.size === 0) return null;
     let name = type;
     if (Array.isArray(type)) {
       if (!type.every((s) => typeof s === 'string')) return null;
@@ -187,11 +216,15 @@ class EventBus extends EventEmitter2 {
 
   // Builds the envelope and, with an engine, appends its record to the batch.
   // Throws (before any listener runs) on a bad name or unserialisable data.
-  _accept(name, data, options) {
+  _accept(name, data, options, origin) {
     const st = this[kState];
+    if (!st.engine) {
+      const env = st.encoder.localEnvelope(name, data, options);
+      st.counters.emitted++;
+      return env;
+    }
+    const { env, record } = st.encoder.encode(name, data, options, origin);
     st.counters.emitted++;
-    if (!st.engine) return st.encoder.localEnvelope(name, data, options);
-    const { env, record } = st.encoder.encode(name, data, options);
     st.batch += record;
     st.batchCount++;
     if (st.batchCount >= BATCH_MAX_EVENTS || st.batch.length >= BATCH_MAX_CHARS) {
@@ -256,6 +289,8 @@ class EventBus extends EventEmitter2 {
         delimiter: st.opts.ee2.delimiter,
         inboxMaxEvents: st.opts.inbox.maxEvents,
         inboxMaxBytes: st.opts.inbox.maxBytes,
+        historySize: st.opts.history.size,
+        historyMaxAgeMs: st.opts.history.maxAgeMs,
       },
       (msgs) => this._onEngineMessages(msgs)
     );
@@ -265,9 +300,13 @@ class EventBus extends EventEmitter2 {
 
   _onEngineMessages(msgs) {
     const st = this[kState];
-    for (const [kind, req, value] of msgs) {
+    for (const [kind, req, value, data] of msgs) {
       if (kind === MSG_CLOSED) {
         this._finishClose();
+        continue;
+      }
+      if (kind === MSG_EVENT) {
+        this._onClientPublish(req, data);
         continue;
       }
       const p = st.pending.get(req);
@@ -284,8 +323,92 @@ class EventBus extends EventEmitter2 {
       } else if (p.kind === 'batch') {
         if (value === 0) for (const w of p.waiters) w.resolve(w.id);
         else for (const w of p.waiters) w.reject(fromErrno(value));
+      } else if (p.kind === 'history') {
+        const events = data ? JSON.parse(data) : [];
+        if (value === 0) p.resolve(events);
+        else p.reject(fromErrno(value, value === errnoOf('ERR_HISTORY_GAP')
+          ? `events after ${p.since} were evicted; error.events holds what is still kept` : undefined,
+        value === errnoOf('ERR_HISTORY_GAP') ? { events } : undefined));
       }
     }
+  }
+
+  // A WebSocket client's `pub`: emitted here like any event (local listeners,
+  // then back to the engine with the client's token, which acks it with the
+  // id). If it cannot be emitted, the client gets the error instead.
+  _onClientPublish(token, json) {
+    const st = this[kState];
+    let op;
+    try {
+      op = JSON.parse(json);
+      if (st.closed) throw makeError('ERR_CLOSED', 'the bus is closing');
+      const options = { source: 'ws-client' };
+      if (op.priority !== undefined) options.priority = op.priority;
+      if (op.metadata !== undefined) options.metadata = op.metadata;
+      const env = this._accept(op.type, op.data, options, String(token));
+      const prev = st.current;
+      st.current = env;
+      try {
+        super.emit(op.type, op.data);
+      } catch (err) {
+        this._report(err); // a throwing local listener must not lose the event
+      } finally {
+        st.current = prev;
+      }
+    } catch (err) {
+      if (st.engine) st.engine.nack(token, errnoOf(err.code) || errnoOf('ERR_ENGINE'), String(err.message));
+    }
+  }
+
+  /**
+   * Events from the engine's history, oldest first: those matching `pattern`
+   * (all when omitted), after the id `since` (or the newest `count`).
+   */
+  getEventHistory({ pattern, count = 100, since } = {}) {
+    const st = this[kState];
+    try {
+      if (st.closed) throw makeError('ERR_CLOSED', 'cannot read history after close()');
+      if (!st.engine) {
+        throw makeError('ERR_INVALID_OPTION', 'history lives in the engine: pass server, history or engine: true to new EventBus()');
+      }
+      if (pattern !== undefined) st.encoder.checkPattern(pattern);
+      if (!Number.isSafeInteger(count) || count < 1 || count > 10000) {
+        throw makeError('ERR_INVALID_ARGUMENT', `count must be an integer 1..10000, got ${String(count)}`);
+      }
+      if (since !== undefined && (typeof since !== 'string' || !/^\d{1,19}-\d{1,19}$/.test(since))) {
+        throw makeError('ERR_INVALID_SINCE', 'since must be an event id "<ms>-<seq>"');
+      }
+      this._flush(); // events emitted just before are part of the answer
+      const req = this._nextReq();
+      const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'history', resolve, reject, since }));
+      const rc = st.engine.history(pattern || '', since || '', count, req);
+      if (rc !== 0) {
+        st.pending.delete(req);
+        throw fromErrno(rc);
+      }
+      return p;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Serves a static document at GET `path` on the engine's server. */
+  serveStatic(path, body, { contentType = 'text/html; charset=utf-8' } = {}) {
+    const st = this[kState];
+    if (st.closed) throw makeError('ERR_CLOSED', 'cannot add routes after close()');
+    if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path) || path.includes('?')) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'path must start with "/" and hold printable ASCII without "?"');
+    }
+    if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'body must be a string or a Buffer');
+    }
+    if (typeof contentType !== 'string' || /[\r\n]/.test(contentType)) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'contentType must be a header value');
+    }
+    if (!st.engine) this._startEngine();
+    const rc = st.engine.route(path, contentType, body);
+    if (rc !== 0) throw fromErrno(rc);
+    return this;
   }
 
   /** Starts the server configured in options.server; resolves { port, host }. */
@@ -301,7 +424,7 @@ class EventBus extends EventEmitter2 {
     st.listening = new Promise((resolve, reject) => {
       st.pending.set(req, { kind: 'listen', resolve, reject });
     });
-    const rc = st.engine.listen(st.opts.server.host, st.opts.server.port, req);
+    const rc = st.engine.listen(st.opts.server, req);
     if (rc !== 0) {
       st.pending.delete(req);
       const p = Promise.reject(fromErrno(rc));
@@ -378,7 +501,7 @@ class EventBus extends EventEmitter2 {
     return {
       closed: st.closed,
       listening: st.address !== null,
-      subscriptions: st.subscriptions,
+      subscriptions: (this._pruneSubscriptions(), st.subscriptions.size),
       emitted: st.counters.emitted,
       forwarded: st.counters.forwarded,
       batches: st.counters.batches,
@@ -394,10 +517,25 @@ class EventBus extends EventEmitter2 {
 EventBus.EventBus = EventBus;
 EventBus.PRIORITIES = PRIORITIES;
 
+// Explicit names (not a spread) so Node's ESM loader sees each export, and
+// __esModule so `import EventBus from 'eventwire'` works through bundlers.
 module.exports = {
   EventBus,
   EventEmitter2,
   PRIORITIES,
-  ...errors,
+  EventwireError: errors.EventwireError,
+  InvalidArgumentError: errors.InvalidArgumentError,
+  ClosedError: errors.ClosedError,
+  QueueFullError: errors.QueueFullError,
+  ServerError: errors.ServerError,
+  HistoryGapError: errors.HistoryGapError,
+  RedisError: errors.RedisError,
+  TimeoutError: errors.TimeoutError,
+  EngineError: errors.EngineError,
+  codes: errors.codes,
+  errorTable: errors.errorTable,
+  makeError: errors.makeError,
+  fromErrno: errors.fromErrno,
   default: EventBus,
 };
+Object.defineProperty(module.exports, '__esModule', { value: true });

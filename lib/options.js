@@ -6,7 +6,9 @@ const { makeError } = require('./errors');
 
 const EE2_KEYS = ['wildcard', 'delimiter', 'newListener', 'removeListener', 'maxListeners',
   'verboseMemoryLeak', 'ignoreErrors'];
-const KNOWN = new Set([...EE2_KEYS, 'server', 'redis', 'engine', 'source', 'inbox']);
+const KNOWN = new Set([...EE2_KEYS, 'server', 'redis', 'engine', 'source', 'inbox', 'history']);
+const SERVER_KEYS = new Set(['port', 'host', 'path', 'maxConnections', 'maxPayload', 'heartbeatMs',
+  'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog']);
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bad(name, what) {
@@ -23,10 +25,29 @@ function positiveInt(v, name) {
   return v;
 }
 
+function intIn(v, name, min, max, dflt) {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < min || v > max) {
+    throw bad(name, `must be an integer ${min}..${max}, got ${String(v)}`);
+  }
+  return v;
+}
+
+function envInt(name, dflt) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isSafeInteger(v) || v < 0) throw bad(`environment ${name}`, `must be a non-negative integer, got "${raw}"`);
+  return v;
+}
+
 function normalizeServer(server) {
   if (server === undefined || server === false || server === null) return null;
   if (server === true) server = {};
-  if (!isPlainObject(server)) throw bad('server', 'must be an object { port, host } or false');
+  if (!isPlainObject(server)) throw bad('server', 'must be an object { port, host, ... } or false');
+  for (const key of Object.keys(server)) {
+    if (!SERVER_KEYS.has(key)) throw bad(`server.${key}`, `is not a known option (known: ${[...SERVER_KEYS].join(', ')})`);
+  }
   const port = server.port === undefined ? 0 : server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw bad('server.port', `must be an integer 0..65535 (0 = ephemeral), got ${String(server.port)}`);
@@ -35,7 +56,51 @@ function normalizeServer(server) {
   if (typeof host !== 'string' || host === '' || CONTROL.test(host)) {
     throw bad('server.host', 'must be a non-empty host name or IPv4 address');
   }
-  return { port, host };
+  const path = server.path === undefined ? '/ws' : server.path;
+  if (typeof path !== 'string' || !/^\/[\x21-\x7e]{0,254}$/.test(path) || path.includes('?')) {
+    throw bad('server.path', 'must start with "/" and hold only printable ASCII without "?" (max 255 bytes)');
+  }
+  let allowedOrigins;
+  if (server.allowedOrigins !== undefined) {
+    if (!Array.isArray(server.allowedOrigins) ||
+        !server.allowedOrigins.every((o) => typeof o === 'string' && o.length > 0 && !CONTROL.test(o))) {
+      throw bad('server.allowedOrigins', 'must be an array of origins like "https://app.example.com"');
+    }
+    allowedOrigins = server.allowedOrigins.join('\n');
+  }
+  if (server.allowClientPublish !== undefined && typeof server.allowClientPublish !== 'boolean') {
+    throw bad('server.allowClientPublish', 'must be a boolean');
+  }
+  const backlog = server.backlog === undefined ? {} : server.backlog;
+  if (!isPlainObject(backlog)) throw bad('server.backlog', 'must be an object { maxFrames, maxBytes }');
+  const heartbeatMs = intIn(server.heartbeatMs, 'server.heartbeatMs', 0, 3600000, envInt('WS_HEARTBEAT_INTERVAL', 30000));
+  return {
+    port,
+    host,
+    path,
+    maxConnections: intIn(server.maxConnections, 'server.maxConnections', 1, 1000000, 10000),
+    maxPayload: intIn(server.maxPayload, 'server.maxPayload', 16, 64 * 1024 * 1024, 64 * 1024),
+    // 0 turns heartbeats off (the engine takes a negative value for that).
+    heartbeatMs: heartbeatMs === 0 ? -1 : heartbeatMs,
+    handshakeTimeoutMs: intIn(server.handshakeTimeoutMs, 'server.handshakeTimeoutMs', 10, 600000, 10000),
+    allowedOrigins,
+    allowClientPublish: server.allowClientPublish === true,
+    backlogMaxFrames: intIn(backlog.maxFrames, 'server.backlog.maxFrames', 1, 1 << 24, 4096),
+    backlogMaxBytes: intIn(backlog.maxBytes, 'server.backlog.maxBytes', 1024, 1024 * 1024 * 1024, 4 * 1024 * 1024),
+  };
+}
+
+function normalizeHistory(history) {
+  if (history === undefined) return { size: 10000, maxAgeMs: 86400000, given: false };
+  if (!isPlainObject(history)) throw bad('history', 'must be an object { size, maxAgeMs }');
+  for (const key of Object.keys(history)) {
+    if (key !== 'size' && key !== 'maxAgeMs') throw bad(`history.${key}`, 'is not a known option (known: size, maxAgeMs)');
+  }
+  return {
+    size: intIn(history.size, 'history.size', 1, 10000000, 10000),
+    maxAgeMs: intIn(history.maxAgeMs, 'history.maxAgeMs', 1, Number.MAX_SAFE_INTEGER, 86400000),
+    given: true,
+  };
 }
 
 function normalizeOptions(options) {
@@ -60,13 +125,15 @@ function normalizeOptions(options) {
   const inbox = options.inbox === undefined ? {} : options.inbox;
   if (!isPlainObject(inbox)) throw bad('inbox', 'must be an object { maxEvents, maxBytes }');
   const server = normalizeServer(options.server);
+  const history = normalizeHistory(options.history);
   if (options.engine !== undefined && typeof options.engine !== 'boolean') {
     throw bad('engine', 'must be a boolean');
   }
   return {
     ee2,
     server,
-    engine: Boolean(options.engine || server),
+    engine: Boolean(options.engine || server || history.given),
+    history,
     source,
     inbox: {
       maxEvents: positiveInt(inbox.maxEvents, 'inbox.maxEvents'),

@@ -58,6 +58,9 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return DefineClass(env, "Engine",
                        {InstanceMethod("send", &Engine::Send),
                         InstanceMethod("listen", &Engine::Listen),
+                        InstanceMethod("route", &Engine::Route),
+                        InstanceMethod("history", &Engine::History),
+                        InstanceMethod("nack", &Engine::Nack),
                         InstanceMethod("close", &Engine::Close),
                         InstanceMethod("dispose", &Engine::Dispose),
                         InstanceMethod("stats", &Engine::Stats),
@@ -81,6 +84,10 @@ class Engine : public Napi::ObjectWrap<Engine> {
       opts.inbox_max_events = (size_t)o.Get("inboxMaxEvents").As<Napi::Number>().Int64Value();
     if (o.Get("inboxMaxBytes").IsNumber())
       opts.inbox_max_bytes = (size_t)o.Get("inboxMaxBytes").As<Napi::Number>().Int64Value();
+    if (o.Get("historySize").IsNumber())
+      opts.history_size = (size_t)o.Get("historySize").As<Napi::Number>().Int64Value();
+    if (o.Get("historyMaxAgeMs").IsNumber())
+      opts.history_max_age_ms = o.Get("historyMaxAgeMs").As<Napi::Number>().Int64Value();
     opts.notify = &Engine::OnNotify;
     opts.notify_arg = this;
 
@@ -113,10 +120,11 @@ class Engine : public Napi::ObjectWrap<Engine> {
       Napi::Array arr = Napi::Array::New(env);
       uint32_t i = 0;
       while (m) {
-        Napi::Array t = Napi::Array::New(env, 3);
+        Napi::Array t = Napi::Array::New(env, 4);
         t.Set(0u, (double)m->kind);
         t.Set(1u, (double)m->req);
         t.Set(2u, (double)m->value);
+        if (m->len) t.Set(3u, Napi::String::New(env, m->data, m->len));
         arr.Set(i++, t);
         ew_msg_t *next = m->next;
         ew_msg_free(m);
@@ -162,13 +170,72 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return Napi::Number::New(env, ew_engine_send(engine_, buf_.data(), len, count, req));
   }
 
-  // listen(host: string, port: number, req: number) -> 0 | EW_E*
+  static int64_t IntOpt(Napi::Object o, const char *key) {
+    Napi::Value v = o.Get(key);
+    return v.IsNumber() ? v.As<Napi::Number>().Int64Value() : 0;
+  }
+
+  // listen({ host, port, path, maxConnections, maxPayload, heartbeatMs,
+  //          handshakeTimeoutMs, allowedOrigins: string ('\n'-joined) | undefined,
+  //          allowClientPublish, backlogMaxFrames, backlogMaxBytes }, req) -> 0 | EW_E*
   Napi::Value Listen(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
-    std::string host = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-    ew_server_options_t so = {host.c_str(), info[1].As<Napi::Number>().Int32Value()};
-    return Napi::Number::New(env, ew_engine_listen(engine_, &so, info[2].As<Napi::Number>().Uint32Value()));
+    if (info.Length() < 2 || !info[0].IsObject()) return Napi::Number::New(env, EW_EINVAL);
+    Napi::Object o = info[0].As<Napi::Object>();
+    std::string host = o.Get("host").IsString() ? o.Get("host").As<Napi::String>().Utf8Value() : "";
+    std::string path = o.Get("path").IsString() ? o.Get("path").As<Napi::String>().Utf8Value() : "";
+    bool has_origins = o.Get("allowedOrigins").IsString();
+    std::string origins = has_origins ? o.Get("allowedOrigins").As<Napi::String>().Utf8Value() : "";
+    ew_server_options_t so = {};
+    so.host = host.c_str();
+    so.port = (int)IntOpt(o, "port");
+    so.ws_path = path.c_str();
+    so.max_connections = (int)IntOpt(o, "maxConnections");
+    so.max_payload = (size_t)IntOpt(o, "maxPayload");
+    so.heartbeat_ms = (int)IntOpt(o, "heartbeatMs");
+    so.handshake_timeout_ms = (int)IntOpt(o, "handshakeTimeoutMs");
+    so.allowed_origins = has_origins ? origins.c_str() : nullptr;
+    so.allow_client_publish = o.Get("allowClientPublish").ToBoolean().Value();
+    so.backlog_max_frames = (size_t)IntOpt(o, "backlogMaxFrames");
+    so.backlog_max_bytes = (size_t)IntOpt(o, "backlogMaxBytes");
+    return Napi::Number::New(env, ew_engine_listen(engine_, &so, info[1].As<Napi::Number>().Uint32Value()));
+  }
+
+  // route(path, contentType, body: string | Buffer) -> 0 | EW_E*
+  Napi::Value Route(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    if (info.Length() < 3 || !info[0].IsString() || !info[1].IsString()) return Napi::Number::New(env, EW_EINVAL);
+    std::string path = info[0].As<Napi::String>(), ctype = info[1].As<Napi::String>();
+    std::string body;
+    if (info[2].IsBuffer()) {
+      Napi::Buffer<char> b = info[2].As<Napi::Buffer<char>>();
+      body.assign(b.Data(), b.Length());
+    } else {
+      body = info[2].ToString().Utf8Value();
+    }
+    return Napi::Number::New(env, ew_engine_route(engine_, path.c_str(), ctype.c_str(), body.data(), body.size()));
+  }
+
+  // history(pattern | '', since | '', count, req) -> 0 | EW_E*
+  Napi::Value History(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    std::string pattern = info[0].ToString().Utf8Value(), since = info[1].ToString().Utf8Value();
+    return Napi::Number::New(env, ew_engine_history(engine_, pattern.empty() ? nullptr : pattern.c_str(),
+                                                    since.empty() ? nullptr : since.c_str(),
+                                                    (size_t)info[2].As<Napi::Number>().Int64Value(),
+                                                    info[3].As<Napi::Number>().Uint32Value()));
+  }
+
+  // nack(token, errno, message) -> 0 | EW_E*
+  Napi::Value Nack(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    std::string msg = info[2].ToString().Utf8Value();
+    return Napi::Number::New(env, ew_engine_nack(engine_, info[0].As<Napi::Number>().Uint32Value(),
+                                                 info[1].As<Napi::Number>().Int32Value(), msg.c_str()));
   }
 
   Napi::Value Close(const Napi::CallbackInfo &info) {
@@ -201,6 +268,23 @@ class Engine : public Napi::ObjectWrap<Engine> {
     o.Set("inboxHighWaterBytes", (double)s.inbox_hwm_bytes);
     o.Set("wakeups", (double)s.wakeups);
     o.Set("httpRequests", (double)s.http_requests);
+    o.Set("connections", (double)s.connections);
+    o.Set("connectionsTotal", (double)s.connections_total);
+    o.Set("subscriptions", (double)s.subscriptions);
+    o.Set("deliveries", (double)s.deliveries);
+    o.Set("framesOut", (double)s.frames_out);
+    o.Set("bytesOut", (double)s.bytes_out);
+    o.Set("clientPublishes", (double)s.client_publishes);
+    o.Set("droppedLow", (double)s.dropped_low);
+    o.Set("slowConsumerCloses", (double)s.slow_consumer_closes);
+    o.Set("heartbeatTimeouts", (double)s.heartbeat_timeouts);
+    o.Set("protocolErrors", (double)s.protocol_errors);
+    o.Set("handshakeRejects", (double)s.handshake_rejects);
+    o.Set("opErrors", (double)s.op_errors);
+    o.Set("backlogHighWaterFrames", (double)s.backlog_hwm_frames);
+    o.Set("backlogHighWaterBytes", (double)s.backlog_hwm_bytes);
+    o.Set("historyEvents", (double)s.history_events);
+    o.Set("historyEvicted", (double)s.history_evicted);
     return o;
   }
 

@@ -41,7 +41,12 @@ extern "C" {
   X(ENGINE, "ERR_ENGINE", "engine failure")                                    \
   X(HISTORY_GAP, "ERR_HISTORY_GAP", "requested id is older than history")      \
   X(REDIS_UNAVAILABLE, "ERR_REDIS_UNAVAILABLE", "redis is unavailable")        \
-  X(TIMEOUT, "ERR_TIMEOUT", "operation timed out")
+  X(TIMEOUT, "ERR_TIMEOUT", "operation timed out")                             \
+  X(JSON, "ERR_INVALID_JSON", "frame is not a JSON object")                    \
+  X(UNKNOWN_OP, "ERR_UNKNOWN_OP", "unknown op")                                \
+  X(SINCE, "ERR_INVALID_SINCE", "invalid since id")                            \
+  X(FORBIDDEN, "ERR_FORBIDDEN", "not allowed")                                 \
+  X(LIMIT, "ERR_LIMIT", "limit exceeded")
 
 enum {
   EW_OK = 0,
@@ -70,6 +75,11 @@ enum {
 #define EW_EHISTORY_GAP EW__ERRVAL(HISTORY_GAP)
 #define EW_EREDIS_UNAVAILABLE EW__ERRVAL(REDIS_UNAVAILABLE)
 #define EW_ETIMEOUT EW__ERRVAL(TIMEOUT)
+#define EW_EJSON EW__ERRVAL(JSON)
+#define EW_EUNKNOWN_OP EW__ERRVAL(UNKNOWN_OP)
+#define EW_ESINCE EW__ERRVAL(SINCE)
+#define EW_EFORBIDDEN EW__ERRVAL(FORBIDDEN)
+#define EW_ELIMIT EW__ERRVAL(LIMIT)
 
 /* Number of entries in the error table. */
 int ew_err_count(void);
@@ -109,8 +119,10 @@ typedef struct ew_engine ew_engine_t;
 /* Messages the engine hands back to its owner (see ew_engine_take). */
 typedef enum ew_msg_kind {
   EW_MSG_LISTENING = 1, /* req = listen request id, value = bound port */
-  EW_MSG_REPLY,         /* req = request id, value = 0 or EW_E* */
-  EW_MSG_CLOSED         /* the loop has stopped; join the engine now */
+  EW_MSG_REPLY,         /* req = request id, value = 0 or EW_E*; data may
+                           carry a JSON answer (history) */
+  EW_MSG_CLOSED,        /* the loop has stopped; join the engine now */
+  EW_MSG_EVENT          /* data = envelope JSON of a client-published event */
 } ew_msg_kind_t;
 
 typedef struct ew_msg {
@@ -118,6 +130,8 @@ typedef struct ew_msg {
   ew_msg_kind_t kind;
   uint32_t req;
   int64_t value;
+  size_t len;
+  char data[]; /* len bytes + NUL */
 } ew_msg_t;
 
 /* Called on the engine thread when messages are waiting and the previous
@@ -126,6 +140,8 @@ typedef void (*ew_notify_cb)(void *arg);
 
 typedef struct ew_engine_options {
   const char *delimiter;      /* default "." */
+  size_t history_size;        /* events kept for replay; 0 = 10,000 */
+  int64_t history_max_age_ms; /* 0 = 24 h; < 0 = no age limit */
   size_t inbox_max_bytes;     /* 0 = 64 MiB */
   size_t inbox_max_events;    /* 0 = 1,000,000 */
   ew_notify_cb notify;        /* required */
@@ -135,6 +151,15 @@ typedef struct ew_engine_options {
 typedef struct ew_server_options {
   const char *host;           /* NULL or "" = all interfaces */
   int port;                   /* 0 = ephemeral */
+  const char *ws_path;        /* NULL = "/ws" */
+  int max_connections;        /* WebSocket connections; 0 = 10,000 */
+  size_t max_payload;         /* largest client message; 0 = 64 KiB */
+  int heartbeat_ms;           /* 0 = 30,000; < 0 = off */
+  int handshake_timeout_ms;   /* 0 = 10,000 */
+  const char *allowed_origins; /* NULL = any; else origins separated by '\n' */
+  int allow_client_publish;
+  size_t backlog_max_frames;  /* per connection; 0 = 4,096 */
+  size_t backlog_max_bytes;   /* per connection; 0 = 4 MiB */
 } ew_server_options_t;
 
 typedef struct ew_engine_stats {
@@ -149,6 +174,23 @@ typedef struct ew_engine_stats {
   uint64_t inbox_hwm_bytes;
   uint64_t wakeups;           /* engine loop wake-ups by the inbox */
   uint64_t http_requests;
+  uint64_t connections;       /* WebSocket connections open now */
+  uint64_t connections_total; /* accepted WebSocket connections so far */
+  uint64_t subscriptions;     /* patterns held by connections now */
+  uint64_t deliveries;        /* event frames queued to connections */
+  uint64_t frames_out;        /* frames written (events and control) */
+  uint64_t bytes_out;
+  uint64_t client_publishes;
+  uint64_t dropped_low;       /* low events dropped for slow clients */
+  uint64_t slow_consumer_closes;
+  uint64_t heartbeat_timeouts;
+  uint64_t protocol_errors;   /* connections closed 1002/1003/1007/1009 */
+  uint64_t handshake_rejects; /* upgrades answered with 4xx/5xx */
+  uint64_t op_errors;         /* error replies to client ops */
+  uint64_t backlog_hwm_frames; /* largest per-connection backlog seen */
+  uint64_t backlog_hwm_bytes;
+  uint64_t history_events;    /* events in history now */
+  uint64_t history_evicted;
   int port;                   /* bound port, 0 when not listening */
   int running;
 } ew_engine_stats_t;
@@ -167,6 +209,22 @@ int ew_engine_send(ew_engine_t *e, const char *batch, size_t len, size_t count, 
 /* Asks the engine to listen. The answer arrives as EW_MSG_LISTENING or
  * EW_MSG_REPLY (error) carrying `req`. Any thread. */
 int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t req);
+
+/* Serves `body` with `content_type` at GET `path` (replacing an earlier
+ * route). Any thread until close. */
+int ew_engine_route(ew_engine_t *e, const char *path, const char *content_type,
+                    const char *body, size_t len);
+
+/* Reads history: events matching `pattern` (NULL = all) with ids after
+ * `since` (NULL = from the oldest), at most `count` (newest ones when no
+ * since). The answer is EW_MSG_REPLY(req) whose data is a JSON array of
+ * envelopes, or value < 0 on error. Any thread until close. */
+int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, size_t count,
+                      uint32_t req);
+
+/* Answers a client `pub` (EW_MSG_EVENT, token in req) that the owner could
+ * not emit: the client gets an error with `err` (negative) and message. */
+int ew_engine_nack(ew_engine_t *e, uint32_t token, int err, const char *message);
 
 /* Asks the engine to stop: it drains the inbox, closes the server and every
  * connection, then posts EW_MSG_CLOSED and its thread ends. Idempotent. */

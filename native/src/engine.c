@@ -1,30 +1,56 @@
 /*
- * engine.c - the engine thread: its libev loop, the inbox drain, the outbox
- * back to the owner, and the close/join lifecycle.
+ * engine.c - the engine thread: its libev loop, the inbox drain, the event
+ * pipeline (history, then subscribed connections), the outbox back to the
+ * owner, and the close/join lifecycle.
  *
  * The owner (the Node main thread, through binding.cc) never touches the
  * loop: it pushes commands into the inbox and wakes the loop with one
  * ev_async_send per push onto an empty inbox; the engine drains the whole
- * inbox on each wake-up. Answers go the other way through the outbox and the
- * notify callback, which fires once until the owner takes the messages.
+ * inbox on each wake-up, then writes to every connection that got something,
+ * once. Answers go back through the outbox and the notify callback, which
+ * fires once until the owner takes the messages.
  */
+#include <cjson/cJSON.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "engine.h"
+#include "names.h"
 
 #define EW__DEFAULT_INBOX_BYTES ((size_t)64 << 20)
 #define EW__DEFAULT_INBOX_EVENTS ((size_t)1000000)
+#define EW__DEFAULT_HISTORY 10000
+#define EW__DEFAULT_HISTORY_AGE_MS (24LL * 3600 * 1000)
+#define EW__HISTORY_MAX_ANSWER 10000
+
+uint64_t ew__now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* cJSON allocates through our counter too, so leaks show up in tests. */
+static void ew__cjson_hooks(void) {
+  cJSON_Hooks hooks = {ew__malloc, ew__free};
+  cJSON_InitHooks(&hooks);
+}
 
 /* ---- outbox ------------------------------------------------------------- */
 
-void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t value) {
-  ew_msg_t *m = ew__calloc(1, sizeof *m);
+void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t value,
+                     const char *data, size_t len) {
+  ew_msg_t *m = ew__malloc(sizeof *m + len + 1);
   if (!m) return;
+  memset(m, 0, sizeof *m);
   m->kind = kind;
   m->req = req;
   m->value = value;
+  m->len = len;
+  if (len) memcpy(m->data, data, len);
+  m->data[len] = '\0';
   int wake_owner;
   pthread_mutex_lock(&e->out_lock);
   if (e->out_tail)
@@ -49,30 +75,195 @@ ew_msg_t *ew_engine_take(ew_engine_t *e) {
 
 void ew_msg_free(ew_msg_t *m) { ew__free(m); }
 
-/* ---- inbox drain (engine thread) --------------------------------------- */
+/* ---- event pipeline (engine thread) -------------------------------------- */
+
+static void ew__deliver_cb(void *sub, void *arg) { ew__conn_deliver(sub, arg); }
+
+void ew__engine_publish(ew_engine_t *e, ew__frame_t *f) {
+  ew__history_push(&e->history, f);
+  atomic_store(&e->history_events, e->history.head - e->history.tail);
+  atomic_store(&e->history_evicted, e->history.evicted);
+  if (e->server) ew__matcher_match(e->matcher, f->type, f->type_len, ew__deliver_cb, f);
+}
+
+void ew__engine_flush(ew_engine_t *e) {
+  ew__server_t *s = e->server;
+  if (!s) return;
+  while (s->dirty) {
+    ew__conn_t *c = s->dirty;
+    s->dirty = c->dirty_next;
+    c->dirty = 0;
+    c->dirty_next = NULL;
+    ew__conn_flush(c);
+  }
+}
+
+static ew__pending_pub_t *ew__find_pub(ew_engine_t *e, uint32_t token) {
+  ew__pending_pub_t *p = &e->pubs[token % EW__PENDING_PUBS];
+  return token && p->token == token ? p : NULL;
+}
+
+static void ew__finish_pub(ew__pending_pub_t *p) {
+  ew__free(p->ref_json);
+  memset(p, 0, sizeof *p);
+}
+
+void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
+  for (int i = 0; i < EW__PENDING_PUBS; i++)
+    if (e->pubs[i].token && e->pubs[i].conn == c) e->pubs[i].conn = NULL;
+}
+
+/* Acks a client pub that came back through JS with its id. */
+static void ew__ack_pub(ew_engine_t *e, const ew__record_t *r) {
+  uint32_t token = 0;
+  for (size_t i = 0; i < r->origin_len; i++) token = token * 10 + (uint32_t)(r->origin[i] - '0');
+  ew__pending_pub_t *p = ew__find_pub(e, token);
+  if (!p) return;
+  if (p->conn) {
+    char json[160];
+    int n = snprintf(json, sizeof json, "{\"op\":\"ack\"%s%s,\"id\":\"%.*s\"}", p->ref_json ? ",\"ref\":" : "",
+                     p->ref_json ? p->ref_json : "", (int)r->f.id_len, r->f.id);
+    if (n > 0 && (size_t)n < sizeof json) {
+      ew__ws_send_text(p->conn, json, (size_t)n);
+    } else {
+      ew__buf_t b; /* a long ref */
+      ew__buf_init(&b);
+      ew__buf_addf(&b, "{\"op\":\"ack\",\"ref\":%s,\"id\":\"%.*s\"}", p->ref_json, (int)r->f.id_len, r->f.id);
+      if (!b.failed) ew__ws_send_text(p->conn, b.data, b.len);
+      ew__buf_free(&b);
+    }
+  }
+  ew__finish_pub(p);
+}
+
+static void ew__on_record(const ew__record_t *r, void *arg) {
+  ew_engine_t *e = arg;
+  ew__frame_t *f = ew__frame_event(&r->f);
+  if (!f) {
+    atomic_fetch_add(&e->bad_records, 1);
+    return;
+  }
+  if (r->origin_len) ew__ack_pub(e, r);
+  ew__engine_publish(e, f);
+  ew__frame_unref(f);
+}
 
 static void ew__on_batch(ew_engine_t *e, const ew__cmd_t *c) {
   size_t bad = 0;
-  size_t n = ew__batch_parse(c->data, c->len, NULL, NULL, &bad);
+  size_t n = ew__batch_parse(c->data, c->len, ew__on_record, e, &bad);
   atomic_fetch_add(&e->batches_in, 1);
   atomic_fetch_add(&e->events_in, n - bad);
   atomic_fetch_add(&e->bad_records, bad);
   atomic_fetch_add(&e->bytes_in, c->len);
-  if (c->req) ew__engine_post(e, EW_MSG_REPLY, c->req, 0);
+  if (c->req) ew__engine_post(e, EW_MSG_REPLY, c->req, 0, NULL, 0);
+}
+
+static void ew__on_nack(ew_engine_t *e, const ew__cmd_t *c) {
+  ew__pending_pub_t *p = ew__find_pub(e, c->req);
+  if (!p) return;
+  if (p->conn) ew__wsproto_error(p->conn, p->ref_json, (int)c->arg, c->len ? c->data : ew_strerror((int)c->arg), NULL);
+  ew__finish_pub(p);
 }
 
 static void ew__on_listen(ew_engine_t *e, const ew__cmd_t *c) {
   if (e->server) {
-    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_EALREADY);
+    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_EALREADY, NULL, 0);
     return;
   }
-  int rc = ew__server_start(e, c->len ? c->data : NULL, (int)c->arg, &e->server);
+  const ew_server_options_t *o = (const ew_server_options_t *)(const void *)c->data;
+  int rc = ew__server_start(e, o, &e->server);
   if (rc) {
-    ew__engine_post(e, EW_MSG_REPLY, c->req, rc);
+    ew__engine_post(e, EW_MSG_REPLY, c->req, rc, NULL, 0);
     return;
   }
-  atomic_store(&e->port, ew__server_port(e->server));
-  ew__engine_post(e, EW_MSG_LISTENING, c->req, ew__server_port(e->server));
+  atomic_store(&e->port, e->server->port);
+  ew__engine_post(e, EW_MSG_LISTENING, c->req, e->server->port, NULL, 0);
+}
+
+static void ew__on_route(ew_engine_t *e, const ew__cmd_t *c) {
+  const char *path = c->data;
+  const char *ctype = path + strlen(path) + 1;
+  const char *body = ctype + strlen(ctype) + 1;
+  size_t body_len = c->len - (size_t)(body - c->data);
+  ew__route_t *r = ew__calloc(1, sizeof *r);
+  if (!r) return;
+  r->path = ew__strndup(path, strlen(path));
+  r->content_type = ew__strndup(ctype, strlen(ctype));
+  r->body = ew__strndup(body, body_len);
+  if (!r->path || !r->content_type || !r->body) {
+    ew__free(r->path), ew__free(r->content_type), ew__free(r->body), ew__free(r);
+    return;
+  }
+  r->path_len = strlen(path);
+  r->body_len = body_len;
+  /* A later route for the same path replaces the earlier one. */
+  for (ew__route_t **pp = &e->routes; *pp; pp = &(*pp)->next) {
+    if (!strcmp((*pp)->path, r->path)) {
+      ew__route_t *old = *pp;
+      r->next = old->next;
+      *pp = r;
+      ew__free(old->path), ew__free(old->content_type), ew__free(old->body), ew__free(old);
+      return;
+    }
+  }
+  r->next = e->routes;
+  e->routes = r;
+}
+
+const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path, size_t len) {
+  for (const ew__route_t *r = e->routes; r; r = r->next)
+    if (r->path_len == len && !memcmp(r->path, path, len)) return r;
+  return NULL;
+}
+
+/* getEventHistory: a JSON array of envelopes, oldest first. */
+static void ew__on_history(ew_engine_t *e, const ew__cmd_t *c) {
+  const char *pattern = c->data;
+  const char *since = pattern + strlen(pattern) + 1;
+  size_t count = c->arg > 0 ? (size_t)c->arg : 100;
+  if (count > EW__HISTORY_MAX_ANSWER) count = EW__HISTORY_MAX_ANSWER;
+  ew__history_t *h = &e->history;
+  ew__history_trim_age(h, ew__now_ms());
+  int rc = 0;
+  uint64_t from = h->tail;
+  if (*since) {
+    uint64_t ms, seq;
+    if (ew__id_parse(since, strlen(since), &ms, &seq)) {
+      ew__engine_post(e, EW_MSG_REPLY, c->req, EW_ESINCE, NULL, 0);
+      return;
+    }
+    if (ew__history_gap(h, ms, seq)) rc = EW_EHISTORY_GAP;
+    else from = ew__history_after(h, ms, seq);
+  }
+  /* Without since, the newest `count` matches: walk back to find the start. */
+  if (!*since) {
+    size_t found = 0;
+    uint64_t pos = h->head;
+    while (pos > h->tail && found < count) {
+      ew__frame_t *f = ew__history_at(h, pos - 1);
+      if (!*pattern || ew__pattern_match(pattern, strlen(pattern), f->type, f->type_len, e->delim)) found++;
+      if (found <= count) pos--;
+    }
+    from = pos;
+  }
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_add(&b, "[", 1);
+  size_t n = 0;
+  for (uint64_t pos = from; pos < h->head && n < count; pos++) {
+    ew__frame_t *f = ew__history_at(h, pos);
+    if (*pattern && !ew__pattern_match(pattern, strlen(pattern), f->type, f->type_len, e->delim)) continue;
+    size_t plen;
+    const char *p = ew__frame_payload(f, &plen);
+    if (n++) ew__buf_add(&b, ",", 1);
+    ew__buf_add(&b, p, plen);
+  }
+  ew__buf_add(&b, "]", 1);
+  if (b.failed)
+    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_ENOMEM, NULL, 0);
+  else
+    ew__engine_post(e, EW_MSG_REPLY, c->req, rc, b.data, b.len);
+  ew__buf_free(&b);
 }
 
 static void ew__stop(ew_engine_t *e) {
@@ -81,7 +272,9 @@ static void ew__stop(ew_engine_t *e) {
     ew__server_stop(e->server);
     e->server = NULL;
     atomic_store(&e->port, 0);
+    atomic_store(&e->connections, 0);
   }
+  ev_timer_stop(e->loop, &e->history_timer);
   ev_async_stop(e->loop, &e->wake);
   ev_break(e->loop, EVBREAK_ALL);
 }
@@ -98,30 +291,64 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
       switch (c->kind) {
         case EW__CMD_BATCH: ew__on_batch(e, c); break;
         case EW__CMD_LISTEN: ew__on_listen(e, c); break;
-        case EW__CMD_CLOSE: ew__stop(e); break;
+        case EW__CMD_ROUTE: ew__on_route(e, c); break;
+        case EW__CMD_HISTORY: ew__on_history(e, c); break;
+        case EW__CMD_NACK: ew__on_nack(e, c); break;
+        case EW__CMD_CLOSE:
+          ew__engine_flush(e);
+          ew__stop(e);
+          break;
       }
     }
     ew__cmd_free(c);
     c = next;
   }
+  if (!e->stopping) ew__engine_flush(e);
+}
+
+static void ew__on_history_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew_engine_t *e = w->data;
+  ew__history_trim_age(&e->history, ew__now_ms());
+  atomic_store(&e->history_events, e->history.head - e->history.tail);
+  atomic_store(&e->history_evicted, e->history.evicted);
 }
 
 static void *ew__thread_main(void *arg) {
   ew_engine_t *e = arg;
   ev_run(e->loop, 0);
   atomic_store(&e->running, 0);
-  ew__engine_post(e, EW_MSG_CLOSED, 0, 0);
+  ew__engine_post(e, EW_MSG_CLOSED, 0, 0, NULL, 0);
   return NULL;
 }
 
 /* ---- lifecycle (owner thread) ------------------------------------------- */
 
+static void ew__engine_free(ew_engine_t *e) {
+  if (e->loop) ev_loop_destroy(e->loop);
+  if (e->matcher) ew__matcher_destroy(e->matcher);
+  ew__history_free(&e->history);
+  while (e->routes) {
+    ew__route_t *r = e->routes;
+    e->routes = r->next;
+    ew__free(r->path), ew__free(r->content_type), ew__free(r->body), ew__free(r);
+  }
+  for (int i = 0; i < EW__PENDING_PUBS; i++)
+    if (e->pubs[i].token) ew__finish_pub(&e->pubs[i]);
+  ew__inbox_destroy(&e->inbox);
+  pthread_mutex_destroy(&e->out_lock);
+  ew__free(e);
+}
+
 int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts) {
+  static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
   *out = NULL;
   if (!opts || !opts->notify) return EW_EINVAL;
   const char *delim = opts->delimiter ? opts->delimiter : ".";
   size_t dl = strlen(delim);
-  if (dl == 0 || dl > EW_DELIM_MAX) return EW_EINVAL;
+  if (dl == 0 || dl > EW_DELIM_MAX || !ew__delim_len(delim)) return EW_EINVAL;
+  pthread_once(&hooks_once, ew__cjson_hooks);
 
   ew_engine_t *e = ew__calloc(1, sizeof *e);
   if (!e) return EW_ENOMEM;
@@ -135,18 +362,22 @@ int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts) {
     return EW_ENOMEM;
   }
   pthread_mutex_init(&e->out_lock, NULL);
+  int64_t age = opts->history_max_age_ms ? opts->history_max_age_ms : EW__DEFAULT_HISTORY_AGE_MS;
+  e->matcher = ew__matcher_create(delim);
+  int hrc = ew__history_init(&e->history, opts->history_size ? opts->history_size : EW__DEFAULT_HISTORY, age);
   /* NOSIGMASK: libev must not touch the process signal mask inside Node. */
   e->loop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_NOSIGMASK);
   if (!e->loop) e->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
-  if (!e->loop) {
-    ew__inbox_destroy(&e->inbox);
-    pthread_mutex_destroy(&e->out_lock);
-    ew__free(e);
+  if (!e->loop || !e->matcher || hrc) {
+    ew__engine_free(e);
     return EW_ENOMEM;
   }
   ev_async_init(&e->wake, ew__on_wake);
   e->wake.data = e;
   ev_async_start(e->loop, &e->wake);
+  ev_timer_init(&e->history_timer, ew__on_history_timer, 1.0, 1.0);
+  e->history_timer.data = e;
+  if (age > 0) ev_timer_start(e->loop, &e->history_timer);
   atomic_store(&e->running, 1);
 
   /* The engine thread takes no signals: Node's main thread handles them. */
@@ -156,11 +387,7 @@ int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts) {
   int rc = pthread_create(&e->thread, NULL, ew__thread_main, e);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc) {
-    ev_async_stop(e->loop, &e->wake);
-    ev_loop_destroy(e->loop);
-    ew__inbox_destroy(&e->inbox);
-    pthread_mutex_destroy(&e->out_lock);
-    ew__free(e);
+    ew__engine_free(e);
     return EW_ETHREAD;
   }
   *out = e;
@@ -188,13 +415,61 @@ int ew_engine_send(ew_engine_t *e, const char *batch, size_t len, size_t count, 
   return ew__engine_push(e, c);
 }
 
+/* Copies the options and their strings into one command. */
 int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t req) {
   if (!e || !opts || opts->port < 0 || opts->port > 65535) return EW_EINVAL;
-  const char *host = opts->host ? opts->host : "";
-  ew__cmd_t *c = ew__cmd_new(EW__CMD_LISTEN, host, strlen(host));
+  const char *strs[3] = {opts->host ? opts->host : "", opts->ws_path ? opts->ws_path : "",
+                         opts->allowed_origins ? opts->allowed_origins : ""};
+  size_t lens[3], total = sizeof(ew_server_options_t);
+  for (int i = 0; i < 3; i++) total += (lens[i] = strlen(strs[i])) + 1;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_LISTEN, NULL, total);
   if (!c) return EW_ENOMEM;
+  ew_server_options_t *o = (ew_server_options_t *)(void *)c->data;
+  *o = *opts;
+  char *p = c->data + sizeof *o;
+  const char **dst[3] = {&o->host, &o->ws_path, &o->allowed_origins};
+  for (int i = 0; i < 3; i++) {
+    memcpy(p, strs[i], lens[i] + 1);
+    *dst[i] = p;
+    p += lens[i] + 1;
+  }
+  if (!opts->allowed_origins) o->allowed_origins = NULL;
   c->req = req;
-  c->arg = opts->port;
+  return ew__engine_push(e, c);
+}
+
+int ew_engine_route(ew_engine_t *e, const char *path, const char *content_type, const char *body,
+                    size_t len) {
+  if (!e || !path || path[0] != '/' || !content_type || (!body && len)) return EW_EINVAL;
+  size_t pl = strlen(path), cl = strlen(content_type);
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_ROUTE, NULL, pl + 1 + cl + 1 + len);
+  if (!c) return EW_ENOMEM;
+  memcpy(c->data, path, pl + 1);
+  memcpy(c->data + pl + 1, content_type, cl + 1);
+  if (len) memcpy(c->data + pl + 1 + cl + 1, body, len);
+  return ew__engine_push(e, c);
+}
+
+int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, size_t count, uint32_t req) {
+  if (!e) return EW_EINVAL;
+  if (pattern && ew_pattern_check(pattern, strlen(pattern), e->delim)) return EW_EPATTERN;
+  const char *p = pattern ? pattern : "", *s = since ? since : "";
+  size_t pl = strlen(p), sl = strlen(s);
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_HISTORY, NULL, pl + 1 + sl + 1);
+  if (!c) return EW_ENOMEM;
+  memcpy(c->data, p, pl + 1);
+  memcpy(c->data + pl + 1, s, sl + 1);
+  c->arg = (int64_t)count;
+  c->req = req;
+  return ew__engine_push(e, c);
+}
+
+int ew_engine_nack(ew_engine_t *e, uint32_t token, int err, const char *message) {
+  if (!e || err >= 0) return EW_EINVAL;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_NACK, message, message ? strlen(message) : 0);
+  if (!c) return EW_ENOMEM;
+  c->req = token;
+  c->arg = err;
   return ew__engine_push(e, c);
 }
 
@@ -202,8 +477,6 @@ int ew_engine_close(ew_engine_t *e) {
   if (!e) return EW_EINVAL;
   ew__cmd_t *c = ew__cmd_new(EW__CMD_CLOSE, NULL, 0);
   if (!c) {
-    /* Cannot queue the command: still stop taking events, and wake the
-     * loop so a later close attempt is not needed to make progress. */
     ew__inbox_seal(&e->inbox);
     return EW_ENOMEM;
   }
@@ -231,10 +504,30 @@ void ew_engine_destroy(ew_engine_t *e) {
     ew_msg_free(m);
     m = next;
   }
-  ev_loop_destroy(e->loop);
-  ew__inbox_destroy(&e->inbox);
-  pthread_mutex_destroy(&e->out_lock);
-  ew__free(e);
+  ew__engine_free(e);
+}
+
+void ew__engine_stats_json(ew_engine_t *e, ew__buf_t *b) {
+  ew_engine_stats_t s;
+  ew_engine_stats(e, &s);
+  ew__buf_addf(b,
+               "{\"connections\":%llu,\"connectionsTotal\":%llu,\"subscriptions\":%llu,"
+               "\"eventsIn\":%llu,\"deliveries\":%llu,\"framesOut\":%llu,\"bytesOut\":%llu,"
+               "\"clientPublishes\":%llu,\"droppedLow\":%llu,\"slowConsumerCloses\":%llu,"
+               "\"heartbeatTimeouts\":%llu,\"protocolErrors\":%llu,\"handshakeRejects\":%llu,"
+               "\"opErrors\":%llu,\"backlogHighWaterFrames\":%llu,\"backlogHighWaterBytes\":%llu,"
+               "\"inboxHighWaterEvents\":%llu,\"inboxRejected\":%llu,\"historyEvents\":%llu,"
+               "\"historyEvicted\":%llu}",
+               (unsigned long long)s.connections, (unsigned long long)s.connections_total,
+               (unsigned long long)s.subscriptions, (unsigned long long)s.events_in,
+               (unsigned long long)s.deliveries, (unsigned long long)s.frames_out,
+               (unsigned long long)s.bytes_out, (unsigned long long)s.client_publishes,
+               (unsigned long long)s.dropped_low, (unsigned long long)s.slow_consumer_closes,
+               (unsigned long long)s.heartbeat_timeouts, (unsigned long long)s.protocol_errors,
+               (unsigned long long)s.handshake_rejects, (unsigned long long)s.op_errors,
+               (unsigned long long)s.backlog_hwm_frames, (unsigned long long)s.backlog_hwm_bytes,
+               (unsigned long long)s.inbox_hwm_events, (unsigned long long)s.inbox_rejected,
+               (unsigned long long)s.history_events, (unsigned long long)s.history_evicted);
 }
 
 void ew_engine_stats(ew_engine_t *e, ew_engine_stats_t *out) {
@@ -245,6 +538,23 @@ void ew_engine_stats(ew_engine_t *e, ew_engine_stats_t *out) {
   out->bad_records = atomic_load(&e->bad_records);
   out->wakeups = atomic_load(&e->wakeups);
   out->http_requests = atomic_load(&e->http_requests);
+  out->connections = atomic_load(&e->connections);
+  out->connections_total = atomic_load(&e->connections_total);
+  out->subscriptions = atomic_load(&e->subscriptions);
+  out->deliveries = atomic_load(&e->deliveries);
+  out->frames_out = atomic_load(&e->frames_out);
+  out->bytes_out = atomic_load(&e->bytes_out);
+  out->client_publishes = atomic_load(&e->client_publishes);
+  out->dropped_low = atomic_load(&e->dropped_low);
+  out->slow_consumer_closes = atomic_load(&e->slow_consumer_closes);
+  out->heartbeat_timeouts = atomic_load(&e->heartbeat_timeouts);
+  out->protocol_errors = atomic_load(&e->protocol_errors);
+  out->handshake_rejects = atomic_load(&e->handshake_rejects);
+  out->op_errors = atomic_load(&e->op_errors);
+  out->backlog_hwm_frames = atomic_load(&e->backlog_hwm_frames);
+  out->backlog_hwm_bytes = atomic_load(&e->backlog_hwm_bytes);
+  out->history_events = atomic_load(&e->history_events);
+  out->history_evicted = atomic_load(&e->history_evicted);
   out->port = atomic_load(&e->port);
   out->running = atomic_load(&e->running);
   pthread_mutex_lock(&e->inbox.lock);

@@ -1,8 +1,7 @@
 /*
- * engine.h - what the engine's parts (server.c, batch.c, ...) share.
- * Fields marked {engine} are touched only by the engine thread; {owner}
- * only by the thread that created the engine; {out_lock}/{inbox.lock} under
- * that mutex; atomics from any thread.
+ * engine.h - what the engine's parts share. Fields marked {engine} are
+ * touched only by the engine thread; {owner} only by the thread that created
+ * the engine; {out_lock}/{inbox.lock} under that mutex; atomics anywhere.
  */
 #ifndef EW_ENGINE_H
 #define EW_ENGINE_H
@@ -11,10 +10,48 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "buf.h"
+#include "conn.h"
 #include "eventwire.h"
+#include "history.h"
 #include "inbox.h"
+#include "matcher.h"
 
-typedef struct ew__server ew__server_t;
+/* A static document served at GET path (ew_engine_route). */
+typedef struct ew__route {
+  struct ew__route *next;
+  char *path, *content_type, *body;
+  size_t path_len, body_len;
+} ew__route_t;
+
+/* A client `pub` on its way through JS and back (see wsproto.c). */
+typedef struct ew__pending_pub {
+  uint32_t token;    /* 0 = free slot */
+  ew__conn_t *conn;  /* NULL once the connection closed */
+  char *ref_json;    /* the op's ref, or NULL */
+} ew__pending_pub_t;
+
+#define EW__PENDING_PUBS 1024
+
+struct ew__server {
+  ew_engine_t *engine;
+  struct lws_context *context;
+  struct lws_vhost *vhost;
+  int port;
+  /* options (immutable once listening) */
+  char ws_path[256];
+  int max_connections, heartbeat_ms, handshake_timeout_ms, allow_client_publish;
+  size_t max_payload, backlog_max_frames, backlog_max_bytes;
+  char *allowed_origins;            /* NULL = any; '\n'-separated */
+  /* state {engine} */
+  ew__conn_t *conns;                /* every connection */
+  ew__conn_t *dirty;                /* connections to flush */
+  size_t nconns, ws_conns;
+  uint64_t next_conn_id;
+  uint64_t next_heartbeat_ms;
+  ev_timer tick;
+  int stopping;
+};
 
 struct ew_engine {
   ew__inbox_t inbox;            /* {inbox.lock} */
@@ -26,6 +63,12 @@ struct ew_engine {
   struct ev_loop *loop;         /* {engine} */
   ev_async wake;                /* {engine}; ev_async_send from any thread */
   ew__server_t *server;         /* {engine} NULL until listening */
+  ew__matcher_t *matcher;       /* {engine} connection subscriptions */
+  ew__history_t history;        /* {engine} */
+  ev_timer history_timer;       /* {engine} age trimming */
+  ew__route_t *routes;          /* {engine} */
+  ew__pending_pub_t pubs[EW__PENDING_PUBS]; /* {engine} */
+  uint32_t next_pub_token;      /* {engine} */
   int stopping;                 /* {engine} */
 
   pthread_mutex_t out_lock;
@@ -36,25 +79,43 @@ struct ew_engine {
 
   /* counters, written by the engine thread, read anywhere */
   _Atomic uint64_t batches_in, events_in, bytes_in, bad_records, wakeups;
-  _Atomic uint64_t http_requests;
+  _Atomic uint64_t http_requests, connections, connections_total, subscriptions;
+  _Atomic uint64_t deliveries, frames_out, bytes_out, client_publishes;
+  _Atomic uint64_t dropped_low, slow_consumer_closes, heartbeat_timeouts;
+  _Atomic uint64_t protocol_errors, handshake_rejects, op_errors;
+  _Atomic uint64_t backlog_hwm_frames, backlog_hwm_bytes;
+  _Atomic uint64_t history_events, history_evicted;
   atomic_int port;
   atomic_int running;
 };
 
-/* Posts a message to the owner (engine thread). Drops it only when out of
- * memory, which is counted nowhere else because nothing else can be done. */
-void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t value);
+uint64_t ew__now_ms(void);
+
+/* Posts a message to the owner (engine thread); data may be NULL. Dropped
+ * only when out of memory. */
+void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t value,
+                     const char *data, size_t len);
+
+/* The event pipeline: history, then every subscribed connection. {engine} */
+void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);
+/* Flushes every connection marked dirty. {engine} */
+void ew__engine_flush(ew_engine_t *e);
+/* Appends the stats as a JSON object. Any thread. */
+void ew__engine_stats_json(ew_engine_t *e, ew__buf_t *b);
+const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path, size_t len);
 
 /* server.c: the lws context on the engine loop. {engine} */
-int ew__server_start(ew_engine_t *e, const char *host, int port, ew__server_t **out);
-int ew__server_port(const ew__server_t *s);
+int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t **out);
 void ew__server_stop(ew__server_t *s);
+/* Forgets a closing connection in pending client publishes. */
+void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c);
 
 /* batch.c: splits an inbox batch into records. Returns records seen, counts
  * malformed ones in *bad. */
 typedef struct ew__record {
-  const char *type, *id, *ts, *priority, *source, *metadata, *data;
-  size_t type_len, id_len, ts_len, priority_len, source_len, metadata_len, data_len;
+  ew__event_fields_t f;
+  const char *origin;
+  size_t origin_len;
 } ew__record_t;
 typedef void (*ew__record_cb)(const ew__record_t *r, void *arg);
 size_t ew__batch_parse(const char *buf, size_t len, ew__record_cb cb, void *arg, size_t *bad);

@@ -15,7 +15,10 @@
 
 typedef enum ew__cmd_kind {
   EW__CMD_BATCH = 1, /* events, see ew_engine_send */
-  EW__CMD_LISTEN,    /* host in data, port in arg */
+  EW__CMD_LISTEN,    /* ew_server_options_t and its strings in data */
+  EW__CMD_ROUTE,     /* path NUL content-type NUL body */
+  EW__CMD_HISTORY,   /* pattern NUL since NUL; count in arg */
+  EW__CMD_NACK,      /* a client pub JS refused: token in req, error in arg */
   EW__CMD_CLOSE
 } ew__cmd_kind_t;
 

@@ -51,7 +51,7 @@ size_t ew__delim_len(const char *delim) {
   if (!delim) return 1;
   size_t n = 0;
   while (n <= EW_DELIM_MAX && delim[n]) n++; /* strnlen is not C11 */
-  if (n == 0 || n > EW_DELIM_MAX) return 0;
+  if (n == 0 || n > EW_DELIM_MAX || memchr(delim, '*', n)) return 0;
   return ew__text_ok((const unsigned char *)delim, n) ? n : 0;
 }
 
@@ -107,4 +107,34 @@ int ew_pattern_check(const char *pattern, size_t len, const char *delim) {
   size_t dlen = ew__delim_len(delim);
   if (!dlen) return EW_EINVAL;
   return ew__split(pattern, len, delim ? delim : ".", dlen, 1, off, seglen, &n);
+}
+
+int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t nlen,
+                      const char *delim) {
+  size_t poff[EW_SEGMENTS_MAX], pl[EW_SEGMENTS_MAX], pn;
+  size_t noff[EW_SEGMENTS_MAX], nl[EW_SEGMENTS_MAX], nn;
+  size_t dlen = ew__delim_len(delim);
+  if (!dlen) return 0;
+  if (!delim) delim = ".";
+  if (ew__split(pattern, plen, delim, dlen, 1, poff, pl, &pn)) return 0;
+  if (ew__split(name, nlen, delim, dlen, 0, noff, nl, &nn)) return 0;
+  /* ok[i][j]: the first i pattern segments match the first j name segments.
+   * O(pn x nn), whatever the number of "**". */
+  unsigned char ok[EW_SEGMENTS_MAX + 1][EW_SEGMENTS_MAX + 1];
+  memset(ok, 0, sizeof ok);
+  ok[0][0] = 1;
+  for (size_t i = 1; i <= pn; i++) {
+    const char *ps = pattern + poff[i - 1];
+    int star = pl[i - 1] == 1 && ps[0] == '*';
+    int globstar = pl[i - 1] == 2 && ps[0] == '*' && ps[1] == '*';
+    for (size_t j = 0; j <= nn; j++) {
+      if (globstar) {
+        ok[i][j] = ok[i - 1][j] || (j > 0 && ok[i][j - 1]);
+      } else if (j > 0 && ok[i - 1][j - 1]) {
+        ok[i][j] = star || (pl[i - 1] == nl[j - 1] &&
+                            memcmp(ps, name + noff[j - 1], nl[j - 1]) == 0);
+      }
+    }
+  }
+  return ok[pn][nn];
 }

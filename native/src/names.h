@@ -20,4 +20,10 @@ int ew__split(const char *s, size_t len, const char *delim, size_t dlen,
               int is_pattern, size_t off[EW_SEGMENTS_MAX],
               size_t seglen[EW_SEGMENTS_MAX], size_t *count);
 
+/* 1 when the pattern matches the concrete name (EventEmitter2 rules), else 0
+ * (also for an invalid pattern or name). For one connection's own patterns,
+ * where the shared trie would answer for every connection. */
+int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t nlen,
+                      const char *delim);
+
 #endif

@@ -1,10 +1,14 @@
 /*
- * server.c - the libwebsockets context on the engine's libev loop.
+ * server.c - the libwebsockets context on the engine's libev loop, and the
+ * life of its connections.
  *
  * lws joins the engine's loop as a foreign loop (LWS_SERVER_OPTION_LIBEV):
  * epoll instead of lws's own poll(), which would touch every socket on every
- * wake-up. Only the engine thread calls into lws. This file owns the context
- * and the plain HTTP routes; the WebSocket transports add protocols here.
+ * wake-up. Every accepted socket is bound to lws's raw-socket role: lws
+ * accepts, watches and closes sockets; the engine speaks HTTP/1.1 and
+ * WebSocket on them itself (http.c, ws.c) so it can be strict where lws 4.1.6
+ * is lax, keep per-connection state small, and write frames its own way
+ * (outq.c). Only the engine thread calls into lws.
  */
 #include <libwebsockets.h>
 #include <netdb.h>
@@ -16,70 +20,126 @@
 #include "alloc.h"
 #include "engine.h"
 
-struct ew__server {
-  ew_engine_t *engine;          /* {engine} */
-  struct lws_context *context;  /* {engine} */
-  struct lws_vhost *vhost;      /* {engine} */
-  int port;                     /* {engine} bound port */
-};
-
-/* One HTTP response waiting for its writeable callback. */
-typedef struct ew__http_session {
-  char body[256];
-  size_t body_len;
-} ew__http_session_t;
-
-static int ew__http_reply(struct lws *wsi, ew__http_session_t *s, unsigned status,
-                          const char *type, const char *body) {
-  uint8_t buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf;
-  s->body_len = (size_t)snprintf(s->body, sizeof s->body, "%s", body);
-  if (lws_add_http_common_headers(wsi, status, type, s->body_len, &p, end) ||
-      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
-                                   (const unsigned char *)"no-store", 8, &p, end) ||
-      lws_finalize_write_http_header(wsi, start, &p, end))
-    return 1;
-  lws_callback_on_writable(wsi);
-  return 0;
+static void ew__list_add(ew__server_t *s, ew__conn_t *c) {
+  c->prev = NULL;
+  c->next = s->conns;
+  if (s->conns) s->conns->prev = c;
+  s->conns = c;
+  s->nconns++;
 }
 
-static int ew__http_route(struct lws *wsi, ew__server_t *srv, ew__http_session_t *s,
-                          const char *path) {
-  atomic_fetch_add(&srv->engine->http_requests, 1);
-  if (!strcmp(path, "/health"))
-    return ew__http_reply(wsi, s, HTTP_STATUS_OK, "application/json",
-                          "{\"status\":\"ok\"}");
-  return ew__http_reply(wsi, s, HTTP_STATUS_NOT_FOUND, "application/json",
-                        "{\"code\":\"ERR_NOT_FOUND\",\"message\":\"no such route\"}");
+static void ew__list_del(ew__server_t *s, ew__conn_t *c) {
+  if (c->prev) c->prev->next = c->next;
+  else s->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  c->prev = c->next = NULL;
+  s->nconns--;
 }
 
-static int ew__http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-                             void *in, size_t len) {
-  ew__http_session_t *s = user;
-  ew__server_t *srv = lws_context_user(lws_get_context(wsi));
+/* Takes the connection off the dirty list (it is closing for good). */
+static void ew__dirty_del(ew__server_t *s, ew__conn_t *c) {
+  if (!c->dirty) return;
+  for (ew__conn_t **pp = &s->dirty; *pp; pp = &(*pp)->dirty_next) {
+    if (*pp == c) {
+      *pp = c->dirty_next;
+      break;
+    }
+  }
+  c->dirty = 0;
+}
+
+static int ew__raw_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                            size_t len) {
+  ew__conn_t *c = user;
+  ew__server_t *s = lws_context_user(lws_get_context(wsi));
   switch (reason) {
-    case LWS_CALLBACK_HTTP: {
-      char path[256];
-      snprintf(path, sizeof path, "%.*s", (int)len, in ? (const char *)in : "");
-      return ew__http_route(wsi, srv, s, path[0] ? path : "/");
-    }
-    case LWS_CALLBACK_HTTP_WRITEABLE: {
-      uint8_t buf[LWS_PRE + sizeof s->body];
-      memcpy(buf + LWS_PRE, s->body, s->body_len);
-      if (lws_write(wsi, buf + LWS_PRE, s->body_len, LWS_WRITE_HTTP_FINAL) !=
-          (int)s->body_len)
-        return 1;
-      if (lws_http_transaction_completed(wsi)) return -1;
+    case LWS_CALLBACK_RAW_ADOPT:
+      memset(c, 0, sizeof *c);
+      c->wsi = wsi;
+      c->srv = s;
+      c->id = ++s->next_conn_id;
+      c->since_ms = ew__now_ms();
+      ew__list_add(s, c);
+      if (s->stopping) return -1;
       return 0;
-    }
+
+    case LWS_CALLBACK_RAW_RX:
+      if (!c || !c->srv || c->dead) return 0;
+      if (c->state == EW__CONN_HTTP) {
+        if (ew__http_rx(c, in, len)) return -1;
+      } else if (c->state == EW__CONN_WS) {
+        if (ew__ws_rx(c, in, len)) return -1;
+      }
+      ew__engine_flush(s->engine);
+      return 0;
+
+    case LWS_CALLBACK_RAW_WRITEABLE:
+      if (!c || !c->srv) return 0;
+      if (c->dead) return -1;
+      ew__conn_flush(c);
+      if (c->dead) return -1;
+      if (c->state == EW__CONN_CLOSING && c->q_count == 0) return -1;
+      return 0;
+
+    case LWS_CALLBACK_RAW_CLOSE:
+      if (!c || !c->srv) return 0;
+      ew__dirty_del(s, c);
+      ew__wsproto_unsubscribe_all(c);
+      ew__engine_forget_conn(s->engine, c);
+      if (c->is_ws) {
+        s->ws_conns--;
+        atomic_store(&s->engine->connections, s->ws_conns);
+      }
+      ew__list_del(s, c);
+      ew__conn_release(c);
+      c->srv = NULL;
+      return 0;
+
     default:
       break;
   }
-  return lws_callback_http_dummy(wsi, reason, user, in, len);
+  return 0;
 }
 
 static const struct lws_protocols ew__protocols[] = {
-    {"http", ew__http_callback, sizeof(ew__http_session_t), 0, 0, NULL, 0},
+    {"ew-raw", ew__raw_callback, sizeof(ew__conn_t), 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0}};
+
+/* Periodic work: cut stalled handshakes and closes, heartbeat pings, reap
+ * silent peers. One timer for all connections. */
+static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew__server_t *s = w->data;
+  ew_engine_t *e = s->engine;
+  uint64_t now = ew__now_ms();
+  int ping_round = s->heartbeat_ms > 0 && now >= s->next_heartbeat_ms;
+  if (ping_round) s->next_heartbeat_ms = now + (uint64_t)s->heartbeat_ms;
+  for (ew__conn_t *c = s->conns; c; c = c->next) {
+    if (c->dead) continue;
+    if (c->state == EW__CONN_HTTP) {
+      if (now - c->since_ms > (uint64_t)s->handshake_timeout_ms) {
+        atomic_fetch_add(&e->handshake_rejects, 1);
+        ew__conn_kill(c);
+      }
+    } else if (c->state == EW__CONN_CLOSING) {
+      if (now - c->since_ms > 2000) ew__conn_kill(c); /* peer never read its close */
+    } else if (ping_round) {
+      if (c->awaiting_pong) {
+        atomic_fetch_add(&e->heartbeat_timeouts, 1);
+        ew__conn_kill(c);
+        continue;
+      }
+      ew__frame_t *f = ew__frame_ws(9, NULL, 0);
+      if (f) {
+        ew__conn_send(c, f);
+        ew__frame_unref(f);
+      }
+      c->awaiting_pong = 1;
+    }
+  }
+  ew__engine_flush(e);
+}
 
 /* Binds and releases the address first: lws 4.1.6 leaks on a failed bind
  * inside lws_create_context and can only say "failed", so the common cases
@@ -108,14 +168,31 @@ static int ew__server_probe(const char *host, int port, char *addr, size_t addrl
   return rc;
 }
 
-int ew__server_start(ew_engine_t *e, const char *host, int port, ew__server_t **out) {
+static void ew__server_free(ew__server_t *s) {
+  ew__free(s->allowed_origins);
+  ew__free(s);
+}
+
+int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t **out) {
   *out = NULL;
   char addr[NI_MAXHOST];
-  int rc = ew__server_probe(host, port, addr, sizeof addr);
+  int rc = ew__server_probe(o->host, o->port, addr, sizeof addr);
   if (rc) return rc;
   ew__server_t *s = ew__calloc(1, sizeof *s);
   if (!s) return EW_ENOMEM;
   s->engine = e;
+  snprintf(s->ws_path, sizeof s->ws_path, "%s", o->ws_path && *o->ws_path ? o->ws_path : "/ws");
+  s->max_connections = o->max_connections > 0 ? o->max_connections : 10000;
+  s->max_payload = o->max_payload ? o->max_payload : 64 * 1024;
+  s->heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 30000;
+  s->handshake_timeout_ms = o->handshake_timeout_ms > 0 ? o->handshake_timeout_ms : 10000;
+  s->allow_client_publish = o->allow_client_publish;
+  s->backlog_max_frames = o->backlog_max_frames ? o->backlog_max_frames : 4096;
+  s->backlog_max_bytes = o->backlog_max_bytes ? o->backlog_max_bytes : (size_t)4 << 20;
+  if (o->allowed_origins && !(s->allowed_origins = ew__strndup(o->allowed_origins, strlen(o->allowed_origins)))) {
+    ew__server_free(s);
+    return EW_ENOMEM;
+  }
 
   /* lws logs to stderr from inside a user's process: errors only. */
   lws_set_log_level(LLL_ERR, NULL);
@@ -123,17 +200,22 @@ int ew__server_start(ew_engine_t *e, const char *host, int port, ew__server_t **
   void *foreign_loops[1] = {e->loop};
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
-  info.port = port;
-  info.iface = (host && *host) ? addr : NULL;
+  info.port = o->port;
+  info.iface = (o->host && *o->host) ? addr : NULL;
   info.protocols = ew__protocols;
-  info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_DISABLE_IPV6;
+  info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_DISABLE_IPV6 |
+                 LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
+  info.listen_accept_role = "raw-skt";
+  info.listen_accept_protocol = "ew-raw";
   info.foreign_loops = foreign_loops;
   info.user = s;
   info.vhost_name = "eventwire";
+  info.pt_serv_buf_size = 16 * 1024;
+  info.fd_limit_per_thread = 0;
 
   s->context = lws_create_context(&info);
   if (!s->context) {
-    ew__free(s);
+    ew__server_free(s);
     return EW_ELISTEN;
   }
   s->vhost = lws_get_vhost_by_name(s->context, "eventwire");
@@ -142,14 +224,26 @@ int ew__server_start(ew_engine_t *e, const char *host, int port, ew__server_t **
     ew__server_stop(s);
     return EW_ELISTEN;
   }
+  double tick = s->heartbeat_ms > 0 ? s->heartbeat_ms / 4000.0 : 1.0;
+  if (tick > 1.0) tick = 1.0;
+  if (tick < 0.02) tick = 0.02;
+  s->next_heartbeat_ms = ew__now_ms() + (uint64_t)(s->heartbeat_ms > 0 ? s->heartbeat_ms : 0);
+  ev_timer_init(&s->tick, ew__on_tick, tick, tick);
+  s->tick.data = s;
+  ev_timer_start(e->loop, &s->tick);
   *out = s;
   return 0;
 }
 
-int ew__server_port(const ew__server_t *s) { return s->port; }
-
 void ew__server_stop(ew__server_t *s) {
   if (!s) return;
+  s->stopping = 1;
+  if (s->tick.data) ev_timer_stop(s->engine->loop, &s->tick);
+  /* Tell WebSocket clients we are going away, best effort, then close. */
+  for (ew__conn_t *c = s->conns; c; c = c->next) {
+    if (c->state == EW__CONN_WS) ew__conn_close(c, 1001, "server shutting down");
+  }
+  ew__engine_flush(s->engine);
   if (s->context) lws_context_destroy(s->context);
-  ew__free(s);
+  ew__server_free(s);
 }

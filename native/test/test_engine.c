@@ -119,7 +119,7 @@ static int http_get(int port, const char *path, char *out, size_t outlen) {
 
 static void test_listen_and_http(void) {
   ew_engine_t *e = make_engine();
-  ew_server_options_t so = {"127.0.0.1", 0};
+  ew_server_options_t so = {.host = "127.0.0.1", .port = 0};
   CHECK_EQ_INT(ew_engine_listen(e, &so, 7), 0);
   ew_msg_t *m = wait_msg(e, &W, EW_MSG_LISTENING);
   CHECK(m != NULL);
@@ -148,7 +148,7 @@ static void test_listen_and_http(void) {
   o.notify_arg = &w2;
   ew_engine_t *e2 = NULL;
   CHECK_EQ_INT(ew_engine_create(&e2, &o), 0);
-  ew_server_options_t so2 = {"127.0.0.1", port};
+  ew_server_options_t so2 = {.host = "127.0.0.1", .port = port};
   CHECK_EQ_INT(ew_engine_listen(e2, &so2, 9), 0);
   m = wait_msg(e2, &w2, EW_MSG_REPLY);
   CHECK(m && m->req == 9 && m->value == EW_ELISTEN);
@@ -166,7 +166,7 @@ static void test_listen_and_http(void) {
 
 static void test_batches_and_bounds(void) {
   ew_engine_t *e = make_engine();
-  const char rec[] = "a.b\x1f" "1-0\x1f" "5\x1fnormal\x1fsrc\x1f\x1f{\"x\":1}\x1e";
+  const char rec[] = "a.b\x1f" "1-0\x1f" "5\x1fnormal\x1fsrc\x1f\x1f\x1f\x1f{\"x\":1}\x1e";
   const size_t rl = sizeof rec - 1;
   char two[2 * sizeof rec];
   memcpy(two, rec, rl);
@@ -194,17 +194,17 @@ static void test_batches_and_bounds(void) {
 
 static void test_batch_parse(void) {
   size_t bad = 0;
-  const char ok[] = "t\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1f" "d\x1e";
+  const char ok[] = "t\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1fv\x1fo\x1f" "d\x1e";
   CHECK_EQ_INT(ew__batch_parse(ok, sizeof ok - 1, NULL, NULL, &bad), 1);
   CHECK_EQ_INT(bad, 0);
   const char missing[] = "t\x1fi\x1f" "1\x1e";
   CHECK_EQ_INT(ew__batch_parse(missing, sizeof missing - 1, NULL, NULL, &bad), 1);
   CHECK_EQ_INT(bad, 1);
-  const char unterminated[] = "t\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1f" "d";
+  const char unterminated[] = "t\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1fv\x1fo\x1f" "d";
   bad = 0;
   CHECK_EQ_INT(ew__batch_parse(unterminated, sizeof unterminated - 1, NULL, NULL, &bad), 1);
   CHECK_EQ_INT(bad, 1);
-  const char empty_type[] = "\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1f" "d\x1e";
+  const char empty_type[] = "\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1fv\x1fo\x1f" "d\x1e";
   bad = 0;
   ew__batch_parse(empty_type, sizeof empty_type - 1, NULL, NULL, &bad);
   CHECK_EQ_INT(bad, 1);

@@ -1,0 +1,28 @@
+/*
+ * buf.h - a growable byte buffer for building JSON and HTTP text.
+ * Not thread-safe: one buffer belongs to one thread. Allocation failure is
+ * sticky (`failed`), so a chain of appends needs one check at the end.
+ */
+#ifndef EW_BUF_H
+#define EW_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ew__buf {
+  char *data;
+  size_t len, cap;
+  int failed;
+} ew__buf_t;
+
+void ew__buf_init(ew__buf_t *b);
+void ew__buf_free(ew__buf_t *b);
+/* Makes room for n more bytes; 0 or EW_ENOMEM (and sets failed). */
+int ew__buf_reserve(ew__buf_t *b, size_t n);
+void ew__buf_add(ew__buf_t *b, const void *p, size_t n);
+void ew__buf_adds(ew__buf_t *b, const char *s);
+void ew__buf_addf(ew__buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal, quotes included. */
+void ew__buf_add_json_str(ew__buf_t *b, const char *s, size_t n);
+
+#endif

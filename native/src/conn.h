@@ -1,0 +1,120 @@
+/*
+ * conn.h - one client connection of the engine's server and what the
+ * transports share: the backlog of frames waiting for the socket (outq.c),
+ * the HTTP request head (http.c), the WebSocket reader (ws.c) and the /ws
+ * ops (wsproto.c).
+ *
+ * A connection lives in the lws per-session area of its raw socket; every
+ * field is {engine}: only the engine thread touches connections.
+ */
+#ifndef EW_CONN_H
+#define EW_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+struct lws;
+typedef struct ew__server ew__server_t;
+
+typedef enum ew__conn_state {
+  EW__CONN_HTTP = 0, /* reading the request head */
+  EW__CONN_WS,       /* upgraded: WebSocket frames both ways */
+  EW__CONN_CLOSING   /* writing what is queued, then closing */
+} ew__conn_state_t;
+
+#define EW__MAX_PATTERNS 64
+#define EW__HTTP_HEAD_MAX 8192
+
+typedef struct ew__conn {
+  struct ew__conn *prev, *next; /* the server's list of connections */
+  struct ew__conn *dirty_next;  /* the list of connections to flush */
+  struct lws *wsi;
+  ew__server_t *srv;
+  uint64_t id;                  /* unique per server, for logs and pubs */
+  uint64_t since_ms;            /* creation, or start of closing */
+  uint8_t state;                /* ew__conn_state_t */
+  uint8_t dirty;
+  uint8_t is_ws;                /* counted in the WebSocket connections */
+  uint8_t awaiting_pong;        /* a heartbeat ping got no answer yet */
+  uint8_t catching_up;          /* replaying history from `cursor` */
+  uint8_t npatterns;
+  uint8_t dead;                 /* socket error: drop everything */
+
+  /* reader: request head, or one WebSocket message being reassembled */
+  uint8_t *rx;
+  uint32_t rx_len, rx_cap;
+  /* WebSocket frame parser */
+  uint8_t hdr[14], hdr_len, hdr_need;
+  uint8_t opcode;               /* of the frame being read */
+  uint8_t msg_opcode;           /* 1/2 while a fragmented message is open, else 0 */
+  uint8_t fin;
+  uint8_t mask[4];
+  uint64_t remaining;           /* payload bytes of the current frame */
+  uint64_t payload_pos;         /* payload bytes of the current frame read */
+  uint8_t *ctl;                 /* control frame payload (<= 125 bytes) */
+  uint8_t ctl_len;
+  uint32_t utf8_state;          /* incremental UTF-8 check of text messages */
+
+  /* backlog: frames queued for the socket, oldest first */
+  ew__frame_t **q;
+  uint32_t q_cap, q_head, q_count;
+  uint32_t q_off;               /* bytes of the first frame already sent */
+  size_t q_bytes;               /* unsent bytes queued */
+  uint32_t q_low;               /* low-priority event frames queued */
+
+  char **patterns;              /* subscriptions (each a NUL-ended copy) */
+  uint64_t cursor;              /* history position while catching up */
+  uint64_t dropped;             /* low events dropped since the last notice */
+  uint64_t drop_first_ms, drop_first_seq, drop_last_ms, drop_last_seq;
+} ew__conn_t;
+
+/* outq.c ------------------------------------------------------------------ */
+
+/* Queues a frame the connection must get (control, replies): not subject to
+ * the backlog bounds. Takes a reference. 0 or EW_ENOMEM. */
+int ew__conn_send(ew__conn_t *c, ew__frame_t *f);
+/* Queues an event frame under the slow-client policy (drop low, else close
+ * 4008). Takes a reference when queued. */
+void ew__conn_deliver(ew__conn_t *c, ew__frame_t *f);
+/* Writes as much of the backlog as the socket takes, in one sendmsg() per
+ * call and loop turn, refilling from history while catching up. */
+void ew__conn_flush(ew__conn_t *c);
+/* Marks the connection for a flush after the current batch of work. */
+void ew__conn_mark_dirty(ew__conn_t *c);
+/* Queues a close frame (WebSocket) and closes once it is written. */
+void ew__conn_close(ew__conn_t *c, uint16_t code, const char *reason);
+/* Drops everything and closes now (socket shutdown). */
+void ew__conn_kill(ew__conn_t *c);
+/* Frees the backlog and buffers; the connection is gone. */
+void ew__conn_release(ew__conn_t *c);
+/* True when the event's type matches one of the connection's patterns. */
+int ew__conn_wants(const ew__conn_t *c, const ew__frame_t *f);
+
+/* http.c ------------------------------------------------------------------ */
+
+/* Feeds request bytes; returns 0, or -1 when the connection must close. */
+int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len);
+/* Queues a complete HTTP response and closes after it. */
+void ew__http_respond(ew__conn_t *c, int status, const char *content_type, const char *extra_headers,
+                      const char *body, size_t body_len);
+
+/* ws.c -------------------------------------------------------------------- */
+
+/* Feeds WebSocket bytes; returns 0, or -1 when the connection must close. */
+int ew__ws_rx(ew__conn_t *c, const uint8_t *in, size_t len);
+/* Queues a JSON text frame built from a NUL-terminated string. */
+void ew__ws_send_text(ew__conn_t *c, const char *json, size_t len);
+
+/* wsproto.c --------------------------------------------------------------- */
+
+/* Handles one complete text message (a client op). */
+void ew__wsproto_message(ew__conn_t *c, const char *msg, size_t len);
+/* Replies `{"op":"error",...}` with the code of err. */
+void ew__wsproto_error(ew__conn_t *c, const char *ref_json, int err, const char *message,
+                       const char *extra_json);
+/* Removes every subscription of the connection (on close). */
+void ew__wsproto_unsubscribe_all(ew__conn_t *c);
+
+#endif

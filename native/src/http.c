@@ -1,0 +1,319 @@
+/*
+ * http.c - the request head of a new connection: plain routes (/health,
+ * /stats, static routes) and the strict WebSocket handshake (RFC 6455 §4.2),
+ * checked here because lws 4.1.6 upgrades requests it should refuse.
+ */
+#include <libwebsockets.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "conn.h"
+#include "engine.h"
+
+static const char *ew__status_text(int status) {
+  switch (status) {
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 426: return "Upgrade Required";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+void ew__http_respond(ew__conn_t *c, int status, const char *content_type, const char *extra_headers,
+                      const char *body, size_t body_len) {
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_addf(&b,
+               "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+               "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n",
+               status, ew__status_text(status), content_type, body_len, extra_headers ? extra_headers : "");
+  ew__buf_add(&b, body, body_len);
+  if (!b.failed) {
+    ew__frame_t *f = ew__frame_raw(b.data, b.len);
+    if (f) {
+      ew__conn_send(c, f);
+      ew__frame_unref(f);
+    }
+  }
+  ew__buf_free(&b);
+  c->state = EW__CONN_CLOSING;
+  c->since_ms = ew__now_ms();
+  ew__conn_mark_dirty(c);
+}
+
+/* A JSON error body {"code","message"} with its status. */
+static void ew__http_error(ew__conn_t *c, int status, const char *code, const char *message,
+                           const char *extra_headers) {
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_adds(&b, "{\"code\":");
+  ew__buf_add_json_str(&b, code, strlen(code));
+  ew__buf_adds(&b, ",\"message\":");
+  ew__buf_add_json_str(&b, message, strlen(message));
+  ew__buf_adds(&b, "}");
+  ew__http_respond(c, status, "application/json", extra_headers, b.data ? b.data : "{}",
+                   b.data ? b.len : 2);
+  ew__buf_free(&b);
+}
+
+/* ---- request head -------------------------------------------------------- */
+
+typedef struct ew__str {
+  const char *p;
+  size_t n;
+} ew__str_t;
+
+typedef struct ew__request {
+  ew__str_t method, path, version;
+  ew__str_t host, upgrade, connection, key, ws_version, origin;
+} ew__request_t;
+
+static int ew__str_eq(ew__str_t s, const char *lit) {
+  return s.n == strlen(lit) && strncasecmp(s.p, lit, s.n) == 0;
+}
+
+/* True when the comma-separated header value holds `token` (any case). */
+static int ew__has_token(ew__str_t v, const char *token) {
+  size_t tl = strlen(token);
+  const char *p = v.p, *end = v.p + v.n;
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) p++;
+    const char *s = p;
+    while (p < end && *p != ',') p++;
+    const char *e = p;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    if ((size_t)(e - s) == tl && strncasecmp(s, token, tl) == 0) return 1;
+  }
+  return 0;
+}
+
+/* Parses the head (ending "\r\n\r\n"). 0, or -1 when it is not HTTP/1.x. */
+static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
+  memset(r, 0, sizeof *r);
+  const char *end = h + len, *eol = memchr(h, '\r', len);
+  if (!eol || eol + 1 >= end || eol[1] != '\n') return -1;
+  const char *sp1 = memchr(h, ' ', (size_t)(eol - h));
+  if (!sp1) return -1;
+  const char *sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+  if (!sp2) return -1;
+  r->method = (ew__str_t){h, (size_t)(sp1 - h)};
+  r->path = (ew__str_t){sp1 + 1, (size_t)(sp2 - sp1 - 1)};
+  r->version = (ew__str_t){sp2 + 1, (size_t)(eol - sp2 - 1)};
+  if (r->method.n == 0 || r->path.n == 0 || r->version.n != 8 || strncmp(r->version.p, "HTTP/1.", 7))
+    return -1;
+  const char *p = eol + 2;
+  while (p < end) {
+    const char *le = memchr(p, '\r', (size_t)(end - p));
+    if (!le || le + 1 >= end || le[1] != '\n') return -1;
+    if (le == p) break; /* blank line: end of head */
+    const char *colon = memchr(p, ':', (size_t)(le - p));
+    if (!colon || colon == p) return -1;
+    ew__str_t name = {p, (size_t)(colon - p)};
+    const char *v = colon + 1;
+    while (v < le && (*v == ' ' || *v == '\t')) v++;
+    const char *ve = le;
+    while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+    ew__str_t val = {v, (size_t)(ve - v)};
+    if (ew__str_eq(name, "host")) r->host = val;
+    else if (ew__str_eq(name, "upgrade")) r->upgrade = val;
+    else if (ew__str_eq(name, "connection")) r->connection = val;
+    else if (ew__str_eq(name, "sec-websocket-key")) r->key = val;
+    else if (ew__str_eq(name, "sec-websocket-version")) r->ws_version = val;
+    else if (ew__str_eq(name, "origin")) r->origin = val;
+    p = le + 2;
+  }
+  return 0;
+}
+
+/* The path without its query string. */
+static ew__str_t ew__path_only(ew__str_t path) {
+  const char *q = memchr(path.p, '?', path.n);
+  return q ? (ew__str_t){path.p, (size_t)(q - path.p)} : path;
+}
+
+/* A key is the base64 of exactly 16 bytes: 22 characters and "==". */
+static int ew__key_ok(ew__str_t k) {
+  if (k.n != 24 || k.p[22] != '=' || k.p[23] != '=') return 0;
+  for (size_t i = 0; i < 22; i++) {
+    char ch = k.p[i];
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+          ch == '+' || ch == '/'))
+      return 0;
+  }
+  /* The last character before the padding carries 2 bits: low 4 bits zero. */
+  return strchr("AQgw", k.p[21]) != NULL;
+}
+
+static int ew__origin_allowed(const ew__server_t *s, ew__str_t origin) {
+  if (!s->allowed_origins) return 1;
+  if (!origin.n) return 0;
+  const char *p = s->allowed_origins;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    if (n == origin.n && strncasecmp(p, origin.p, n) == 0) return 1;
+    if (!nl) break;
+    p = nl + 1;
+  }
+  return 0;
+}
+
+static void ew__handshake(ew__conn_t *c, const ew__request_t *r) {
+  ew__server_t *s = c->srv;
+  ew_engine_t *e = s->engine;
+  static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  const char *fail_code = NULL, *fail_msg = NULL, *extra = NULL;
+  int status = 0;
+  if (!ew__str_eq(r->method, "GET")) {
+    status = 405, fail_code = "ERR_METHOD", fail_msg = "use GET to open a WebSocket", extra = "Allow: GET\r\n";
+  } else if (!ew__str_eq(r->version, "HTTP/1.1")) {
+    status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "WebSocket needs HTTP/1.1";
+  } else if (!r->host.n) {
+    status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "missing Host header";
+  } else if (!r->upgrade.n && !r->key.n) {
+    status = 426, fail_code = "ERR_UPGRADE_REQUIRED", fail_msg = "this path speaks WebSocket only",
+    extra = "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
+  } else if (!ew__has_token(r->upgrade, "websocket") || !ew__has_token(r->connection, "upgrade")) {
+    status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "needs Upgrade: websocket and Connection: Upgrade";
+  } else if (!ew__str_eq(r->ws_version, "13")) {
+    status = 426, fail_code = "ERR_HANDSHAKE", fail_msg = "only Sec-WebSocket-Version 13 is supported",
+    extra = "Sec-WebSocket-Version: 13\r\n";
+  } else if (!ew__key_ok(r->key)) {
+    status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "Sec-WebSocket-Key must be the base64 of 16 bytes";
+  } else if (!ew__origin_allowed(s, r->origin)) {
+    status = 403, fail_code = "ERR_FORBIDDEN", fail_msg = "origin not allowed";
+  } else if (s->ws_conns >= (size_t)s->max_connections) {
+    status = 503, fail_code = "ERR_LIMIT", fail_msg = "too many connections";
+  }
+  if (status) {
+    atomic_fetch_add(&e->handshake_rejects, 1);
+    ew__http_error(c, status, fail_code, fail_msg, extra);
+    return;
+  }
+  unsigned char in[24 + sizeof guid], md[SHA_DIGEST_LENGTH];
+  memcpy(in, r->key.p, 24);
+  memcpy(in + 24, guid, sizeof guid - 1);
+  SHA1(in, 24 + sizeof guid - 1, md);
+  char accept[64];
+  lws_b64_encode_string((const char *)md, SHA_DIGEST_LENGTH, accept, sizeof accept);
+  char resp[256];
+  int n = snprintf(resp, sizeof resp,
+                   "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Accept: %s\r\n\r\n",
+                   accept);
+  ew__frame_t *f = ew__frame_raw(resp, (size_t)n);
+  if (!f) {
+    ew__conn_kill(c);
+    return;
+  }
+  ew__conn_send(c, f);
+  ew__frame_unref(f);
+  c->state = EW__CONN_WS;
+  c->is_ws = 1;
+  s->ws_conns++;
+  atomic_fetch_add(&e->connections_total, 1);
+  atomic_store(&e->connections, s->ws_conns);
+}
+
+static void ew__route(ew__conn_t *c, const ew__request_t *r) {
+  ew__server_t *s = c->srv;
+  ew_engine_t *e = s->engine;
+  ew__str_t path = ew__path_only(r->path);
+  atomic_fetch_add(&e->http_requests, 1);
+  if (path.n == strlen(s->ws_path) && !memcmp(path.p, s->ws_path, path.n)) {
+    ew__handshake(c, r);
+    return;
+  }
+  if (r->upgrade.n || r->key.n) {
+    atomic_fetch_add(&e->handshake_rejects, 1);
+    ew__http_error(c, 404, "ERR_NOT_FOUND", "no WebSocket endpoint at this path", NULL);
+    return;
+  }
+  int is_get = ew__str_eq(r->method, "GET") || ew__str_eq(r->method, "HEAD");
+  if (ew__str_eq(path, "/health") || ew__str_eq(path, "/stats")) {
+    if (!is_get) {
+      ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
+      return;
+    }
+    ew__buf_t b;
+    ew__buf_init(&b);
+    if (ew__str_eq(path, "/health"))
+      ew__buf_adds(&b, "{\"status\":\"ok\"}");
+    else
+      ew__engine_stats_json(e, &b);
+    ew__http_respond(c, 200, "application/json", NULL, b.data ? b.data : "{}", b.data ? b.len : 2);
+    ew__buf_free(&b);
+    return;
+  }
+  const ew__route_t *rt = ew__engine_find_route(e, path.p, path.n);
+  if (rt) {
+    if (!is_get) {
+      ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
+      return;
+    }
+    ew__http_respond(c, 200, rt->content_type, NULL, rt->body, rt->body_len);
+    return;
+  }
+  ew__http_error(c, 404, "ERR_NOT_FOUND", "no such route", NULL);
+}
+
+int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
+  if (c->state != EW__CONN_HTTP) return 0; /* a response is on its way: ignore the rest */
+  if (c->rx_len + len > EW__HTTP_HEAD_MAX) {
+    ew__http_error(c, 431, "ERR_HANDSHAKE", "request head larger than 8 KiB", NULL);
+    return 0;
+  }
+  if (c->rx_cap < c->rx_len + len) {
+    uint32_t cap = c->rx_cap ? c->rx_cap : 512;
+    while (cap < c->rx_len + len) cap *= 2;
+    uint8_t *rx = ew__realloc(c->rx, cap);
+    if (!rx) return -1;
+    c->rx = rx;
+    c->rx_cap = cap;
+  }
+  memcpy(c->rx + c->rx_len, in, len);
+  c->rx_len += (uint32_t)len;
+  /* Look for the end of the head, starting a little before the new bytes. */
+  size_t from = c->rx_len - len > 3 ? c->rx_len - len - 3 : 0;
+  const uint8_t *end = NULL;
+  for (size_t i = from; i + 3 < c->rx_len; i++) {
+    if (c->rx[i] == '\r' && c->rx[i + 1] == '\n' && c->rx[i + 2] == '\r' && c->rx[i + 3] == '\n') {
+      end = c->rx + i + 4;
+      break;
+    }
+  }
+  if (!end) return 0;
+  size_t head_len = (size_t)(end - c->rx);
+  ew__request_t r;
+  if (ew__parse_head((const char *)c->rx, head_len, &r)) {
+    ew__http_error(c, 400, "ERR_BAD_REQUEST", "malformed HTTP request", NULL);
+    return 0;
+  }
+  ew__route(c, &r);
+  /* Bytes after the head: WebSocket frames a client sent early. */
+  size_t extra = c->rx_len - head_len;
+  uint8_t *rest = NULL;
+  if (extra && c->state == EW__CONN_WS) {
+    rest = ew__malloc(extra);
+    if (rest) memcpy(rest, end, extra);
+  }
+  ew__free(c->rx);
+  c->rx = NULL;
+  c->rx_len = c->rx_cap = 0;
+  int rc = 0;
+  if (rest) {
+    rc = ew__ws_rx(c, rest, extra);
+    ew__free(rest);
+  }
+  return rc;
+}

@@ -1,0 +1,277 @@
+/*
+ * wsproto.c - the /ws JSON ops (docs/PROTOCOL.md): sub (with resume from
+ * history), unsub, pub (through JS and back), ping. Every op gets exactly one
+ * reply, `ack` or `error` with a code from the error table.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "conn.h"
+#include "engine.h"
+
+/* {"op":"ack"|"error","ref":<ref>,<extra>} */
+static void ew__reply(ew__conn_t *c, const char *op, const char *ref_json, const char *extra) {
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_adds(&b, "{\"op\":\"");
+  ew__buf_adds(&b, op);
+  ew__buf_adds(&b, "\"");
+  if (ref_json) {
+    ew__buf_adds(&b, ",\"ref\":");
+    ew__buf_adds(&b, ref_json);
+  }
+  if (extra && *extra) {
+    ew__buf_adds(&b, ",");
+    ew__buf_adds(&b, extra);
+  }
+  ew__buf_adds(&b, "}");
+  if (!b.failed) ew__ws_send_text(c, b.data, b.len);
+  ew__buf_free(&b);
+}
+
+void ew__wsproto_error(ew__conn_t *c, const char *ref_json, int err, const char *message,
+                       const char *extra_json) {
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_adds(&b, "\"code\":\"");
+  ew__buf_adds(&b, ew_err_name(err));
+  ew__buf_adds(&b, "\",\"message\":");
+  ew__buf_add_json_str(&b, message, strlen(message));
+  if (extra_json) {
+    ew__buf_adds(&b, ",");
+    ew__buf_adds(&b, extra_json);
+  }
+  if (!b.failed) ew__reply(c, "error", ref_json, b.data);
+  ew__buf_free(&b);
+  atomic_fetch_add(&c->srv->engine->op_errors, 1);
+}
+
+static int ew__has_pattern(const ew__conn_t *c, const char *p) {
+  for (uint8_t i = 0; i < c->npatterns; i++)
+    if (!strcmp(c->patterns[i], p)) return 1;
+  return 0;
+}
+
+/* Checks `patterns`: a non-empty array of valid pattern strings. */
+static int ew__check_patterns(ew__conn_t *c, const cJSON *arr, const char *ref, char *msg, size_t msglen) {
+  if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
+    ew__wsproto_error(c, ref, EW_EINVAL, "patterns must be a non-empty array of strings", NULL);
+    return -1;
+  }
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr) {
+    if (!cJSON_IsString(it)) {
+      ew__wsproto_error(c, ref, EW_EINVAL, "patterns must be a non-empty array of strings", NULL);
+      return -1;
+    }
+    if (ew_pattern_check(it->valuestring, strlen(it->valuestring), c->srv->engine->delim)) {
+      snprintf(msg, msglen, "invalid pattern \"%.64s\": 1..512 bytes in at most 32 non-empty segments; "
+               "\"*\" is one segment, \"**\" zero or more, not twice in a row", it->valuestring);
+      ew__wsproto_error(c, ref, EW_EPATTERN, msg, NULL);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
+  ew_engine_t *e = c->srv->engine;
+  char msg[256];
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "patterns");
+  if (ew__check_patterns(c, arr, ref, msg, sizeof msg)) return;
+  const cJSON *since = cJSON_GetObjectItemCaseSensitive(root, "since");
+  uint64_t sms = 0, sseq = 0;
+  if (since && !cJSON_IsNull(since)) {
+    if (!cJSON_IsString(since) || ew__id_parse(since->valuestring, strlen(since->valuestring), &sms, &sseq)) {
+      ew__wsproto_error(c, ref, EW_ESINCE, "since must be an event id \"<ms>-<seq>\"", NULL);
+      return;
+    }
+    if (sms > ew__now_ms() + 1000) {
+      ew__wsproto_error(c, ref, EW_ESINCE, "since lies in the future", NULL);
+      return;
+    }
+    if (c->npatterns) {
+      ew__wsproto_error(c, ref, EW_ESINCE,
+                        "since is accepted only on the first sub of a connection: send all patterns in it",
+                        NULL);
+      return;
+    }
+  } else {
+    since = NULL;
+  }
+  int fresh = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr) if (!ew__has_pattern(c, it->valuestring)) fresh++;
+  if (c->npatterns + fresh > EW__MAX_PATTERNS) {
+    snprintf(msg, sizeof msg, "at most %d patterns per connection", EW__MAX_PATTERNS);
+    ew__wsproto_error(c, ref, EW_ELIMIT, msg, NULL);
+    return;
+  }
+  if (fresh) {
+    char **grown = ew__realloc(c->patterns, (size_t)(c->npatterns + fresh) * sizeof *grown);
+    if (!grown) {
+      ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
+      return;
+    }
+    c->patterns = grown;
+  }
+  cJSON_ArrayForEach(it, arr) {
+    const char *p = it->valuestring;
+    if (ew__has_pattern(c, p)) continue;
+    char *copy = ew__strndup(p, strlen(p));
+    if (!copy || ew__matcher_add(e->matcher, p, strlen(p), c)) {
+      ew__free(copy);
+      ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
+      return;
+    }
+    c->patterns[c->npatterns++] = copy;
+    atomic_fetch_add(&e->subscriptions, 1);
+  }
+  if (!since) {
+    ew__reply(c, "ack", ref, NULL);
+    return;
+  }
+  ew__history_t *h = &e->history;
+  if (ew__history_gap(h, sms, sseq)) {
+    char extra[96];
+    ew__frame_t *oldest = ew__history_at(h, h->tail);
+    if (oldest)
+      snprintf(extra, sizeof extra, "\"oldest\":\"%llu-%llu\"", (unsigned long long)oldest->id_ms,
+               (unsigned long long)oldest->id_seq);
+    else
+      snprintf(extra, sizeof extra, "\"oldest\":null");
+    ew__wsproto_error(c, ref, EW_EHISTORY_GAP,
+                      "events after since were evicted from history: replaying from the oldest kept", extra);
+    c->cursor = h->tail;
+  } else {
+    ew__reply(c, "ack", ref, NULL);
+    c->cursor = ew__history_after(h, sms, sseq);
+  }
+  c->catching_up = c->cursor < h->head;
+  ew__conn_mark_dirty(c);
+}
+
+static void ew__op_unsub(ew__conn_t *c, const cJSON *root, const char *ref) {
+  char msg[256];
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "patterns");
+  if (ew__check_patterns(c, arr, ref, msg, sizeof msg)) return;
+  int removed = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr) {
+    for (uint8_t i = 0; i < c->npatterns; i++) {
+      if (strcmp(c->patterns[i], it->valuestring)) continue;
+      ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
+      ew__free(c->patterns[i]);
+      c->patterns[i] = c->patterns[--c->npatterns];
+      atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
+      removed++;
+      break;
+    }
+  }
+  snprintf(msg, sizeof msg, "\"removed\":%d", removed);
+  ew__reply(c, "ack", ref, msg);
+}
+
+void ew__wsproto_unsubscribe_all(ew__conn_t *c) {
+  for (uint8_t i = 0; i < c->npatterns; i++) {
+    ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
+    ew__free(c->patterns[i]);
+    atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
+  }
+  ew__free(c->patterns);
+  c->patterns = NULL;
+  c->npatterns = 0;
+}
+
+/* A client publish goes to JS (EW_MSG_EVENT), which emits it like any event;
+ * the record comes back with the token and the engine acks with the id. */
+static void ew__op_pub(ew__conn_t *c, const cJSON *root, const char *ref) {
+  ew_engine_t *e = c->srv->engine;
+  if (!c->srv->allow_client_publish) {
+    ew__wsproto_error(c, ref, EW_EFORBIDDEN, "this server does not accept pub (allowClientPublish is off)", NULL);
+    return;
+  }
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "type");
+  if (!cJSON_IsString(type)) {
+    ew__wsproto_error(c, ref, EW_EINVAL, "pub needs a string type", NULL);
+    return;
+  }
+  if (ew_event_name_check(type->valuestring, strlen(type->valuestring), e->delim)) {
+    ew__wsproto_error(c, ref, EW_EEVENT_NAME,
+                      "type must be a concrete event name (no wildcard segment, 1..512 bytes, no empty segment)",
+                      NULL);
+    return;
+  }
+  const cJSON *prio = cJSON_GetObjectItemCaseSensitive(root, "priority");
+  if (prio && !(cJSON_IsString(prio) && (!strcmp(prio->valuestring, "low") || !strcmp(prio->valuestring, "normal") ||
+                                         !strcmp(prio->valuestring, "high") || !strcmp(prio->valuestring, "critical")))) {
+    ew__wsproto_error(c, ref, EW_EINVAL, "priority must be low, normal, high or critical", NULL);
+    return;
+  }
+  const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+  if (meta && !cJSON_IsObject(meta)) {
+    ew__wsproto_error(c, ref, EW_EINVAL, "metadata must be an object", NULL);
+    return;
+  }
+  uint32_t slot = EW__PENDING_PUBS;
+  for (uint32_t i = 0; i < EW__PENDING_PUBS; i++) {
+    uint32_t k = (e->next_pub_token + i) % EW__PENDING_PUBS;
+    if (!e->pubs[k].token) {
+      slot = k;
+      break;
+    }
+  }
+  if (slot == EW__PENDING_PUBS) {
+    ew__wsproto_error(c, ref, EW_ELIMIT, "too many publishes in flight; retry", NULL);
+    return;
+  }
+  /* The token names the slot (low 10 bits) and stays unique over time. */
+  uint32_t token = ((++e->next_pub_token) << 10) | slot;
+  if (!token) token = ((++e->next_pub_token) << 10) | slot;
+  cJSON *out = cJSON_CreateObject();
+  cJSON_AddItemToObject(out, "type", cJSON_Duplicate(type, 1));
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+  cJSON_AddItemToObject(out, "data", data ? cJSON_Duplicate(data, 1) : cJSON_CreateNull());
+  if (prio) cJSON_AddItemToObject(out, "priority", cJSON_Duplicate(prio, 1));
+  if (meta) cJSON_AddItemToObject(out, "metadata", cJSON_Duplicate(meta, 1));
+  char *json = cJSON_PrintUnformatted(out);
+  cJSON_Delete(out);
+  if (!json) {
+    ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
+    return;
+  }
+  e->pubs[slot].token = token;
+  e->pubs[slot].conn = c;
+  e->pubs[slot].ref_json = ref ? ew__strndup(ref, strlen(ref)) : NULL;
+  atomic_fetch_add(&e->client_publishes, 1);
+  ew__engine_post(e, EW_MSG_EVENT, token, (int64_t)c->id, json, strlen(json));
+  cJSON_free(json);
+}
+
+void ew__wsproto_message(ew__conn_t *c, const char *msg, size_t len) {
+  cJSON *root = cJSON_ParseWithLength(msg, len);
+  if (!root || !cJSON_IsObject(root)) {
+    cJSON_Delete(root);
+    ew__wsproto_error(c, NULL, EW_EJSON, "each message must be a JSON object with an op", NULL);
+    return;
+  }
+  const cJSON *refv = cJSON_GetObjectItemCaseSensitive(root, "ref");
+  char *ref = refv ? cJSON_PrintUnformatted(refv) : NULL;
+  const cJSON *op = cJSON_GetObjectItemCaseSensitive(root, "op");
+  const char *name = cJSON_IsString(op) ? op->valuestring : "";
+  if (!strcmp(name, "sub"))
+    ew__op_sub(c, root, ref);
+  else if (!strcmp(name, "unsub"))
+    ew__op_unsub(c, root, ref);
+  else if (!strcmp(name, "pub"))
+    ew__op_pub(c, root, ref);
+  else if (!strcmp(name, "ping"))
+    ew__reply(c, "ack", ref, NULL);
+  else
+    ew__wsproto_error(c, ref, EW_EUNKNOWN_OP, "op must be one of sub, unsub, pub, ping", NULL);
+  cJSON_free(ref);
+  cJSON_Delete(root);
+}
