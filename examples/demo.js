@@ -1,68 +1,65 @@
 'use strict';
-// `npm run demo`: an embedded bus (no Redis) with the engine's HTTP server,
-// a realistic stream of events, a wildcard subscriber, and a live rate line.
-// Ctrl-C closes the bus cleanly. (The WebSocket gateway will add a live page.)
+// `npm run demo`: an embedded bus (no Redis) whose C engine serves a live page
+// at / and the /ws gateway, while this process emits a realistic stream of
+// events. The terminal shows the URL and a live rate line; Ctrl-C closes the
+// bus cleanly.
+const fs = require('fs');
+const path = require('path');
 const { EventBus } = require('..');
 
 const PORT = Number(process.env.PORT || 8080);
+const HOST = process.env.HOST || '127.0.0.1';
 const RATE = Number(process.env.DEMO_RATE || 300); // events per second
-const PATTERN = process.argv[2] || 'order.*';
 
 const kinds = [
-  ['order.placed', () => ({ orderId: rid('ord'), total: +(Math.random() * 200).toFixed(2), currency: 'EUR' })],
-  ['order.paid', () => ({ orderId: rid('ord'), method: pick(['card', 'paypal', 'sepa']) })],
-  ['order.shipped', () => ({ orderId: rid('ord'), carrier: pick(['dhl', 'ups', 'gls']) })],
-  ['incident.opened', () => ({ incidentId: rid('inc'), severity: pick(['low', 'high', 'critical']) })],
-  ['incident.resolved', () => ({ incidentId: rid('inc'), minutes: Math.round(Math.random() * 90) })],
-  ['learning.progress', () => ({ userId: rid('usr'), lesson: Math.ceil(Math.random() * 40), percent: Math.round(Math.random() * 100) })],
+  ['order.placed', 'normal', () => ({ orderId: rid('ord'), total: +(Math.random() * 200).toFixed(2), currency: 'EUR' })],
+  ['order.paid', 'normal', () => ({ orderId: rid('ord'), method: pick(['card', 'paypal', 'sepa']) })],
+  ['order.shipped', 'low', () => ({ orderId: rid('ord'), carrier: pick(['dhl', 'ups', 'gls']) })],
+  ['incident.opened', 'high', () => ({ incidentId: rid('inc'), severity: pick(['minor', 'major', 'critical']) })],
+  ['incident.resolved', 'normal', () => ({ incidentId: rid('inc'), minutes: Math.round(Math.random() * 90) })],
+  ['learning.progress', 'low', () => ({ userId: rid('usr'), lesson: Math.ceil(Math.random() * 40), percent: Math.round(Math.random() * 100) })],
+  ['learning.path.recomputed', 'normal', () => ({ userId: rid('usr'), steps: Math.ceil(Math.random() * 12) })],
 ];
 function rid(p) { return `${p}_${Math.random().toString(36).slice(2, 8)}`; }
 function pick(a) { return a[Math.floor(Math.random() * a.length)]; }
 
-async function main() {
-  let bus = new EventBus({ server: { port: PORT, host: '127.0.0.1' } });
-  let port;
+async function listen(port) {
+  const bus = new EventBus({ server: { port, host: HOST } });
   try {
-    ({ port } = await bus.listen());
+    return { bus, ...(await bus.listen()) };
   } catch (err) {
-    if (err.code !== 'ERR_LISTEN') throw err;
-    // The preferred port is taken: take any free one rather than fail.
     await bus.close();
-    bus = new EventBus({ server: { port: 0, host: '127.0.0.1' } });
-    ({ port } = await bus.listen());
+    if (err.code === 'ERR_LISTEN' && port !== 0) return listen(0); // port taken: any free one
+    throw err;
   }
-  run(bus, port);
 }
 
-function run(bus, port) {
-  let matched = 0;
-  let last = null;
-  bus.subscribe(PATTERN, (event) => {
-    matched++;
-    last = event;
+async function main() {
+  const { bus, port } = await listen(PORT);
+  bus.serveStatic('/', fs.readFileSync(path.join(__dirname, 'demo', 'index.html')));
+  bus.serveStatic('/client.js', fs.readFileSync(require.resolve('../lib/client.js')), {
+    contentType: 'text/javascript; charset=utf-8',
   });
-  console.log(`eventwire demo: engine listening on http://127.0.0.1:${port}  (try: curl http://127.0.0.1:${port}/health)`);
-  console.log(`emitting ~${RATE} events/s; showing events matching "${PATTERN}" (pass another pattern as an argument)`);
+  console.log(`eventwire demo: open http://${HOST}:${port}/  (WebSocket ws://${HOST}:${port}/ws, stats http://${HOST}:${port}/stats)`);
+  console.log(`emitting ~${RATE} events/s: order.*, incident.*, learning.** — type a pattern in the page`);
 
   const tickMs = 20;
   const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
   const emitter = setInterval(() => {
     for (let i = 0; i < perTick; i++) {
-      const [type, make] = pick(kinds);
-      bus.emit(type, make());
+      const [type, priority, make] = pick(kinds);
+      bus.publish(type, make(), { priority }).catch(() => {});
     }
   }, tickMs);
 
   let prev = bus.stats();
-  let prevMatched = 0;
   const reporter = setInterval(() => {
     const s = bus.stats();
-    const rate = s.emitted - prev.emitted;
-    const line = `rate ${rate} ev/s | engine received ${s.engine.eventsIn} in ${s.engine.batchesIn} batches | ` +
-      `"${PATTERN}" ${matched - prevMatched}/s` + (last ? ` | last ${last.type} ${JSON.stringify(last.data)}` : '');
+    const e = s.engine;
+    const line = `rate ${s.emitted - prev.emitted} ev/s | clients ${e.connections} | delivered ${e.deliveries - prev.engine.deliveries}/s | ` +
+      `history ${e.historyEvents} | dropped ${e.droppedLow} | slow closes ${e.slowConsumerCloses}`;
     prev = s;
-    prevMatched = matched;
-    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[K${line.slice(0, process.stdout.columns - 1 || 120)}`);
+    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[K${line.slice(0, (process.stdout.columns || 120) - 1)}`);
     else console.log(line);
   }, 1000);
 
@@ -73,8 +70,7 @@ function run(bus, port) {
     clearInterval(emitter);
     clearInterval(reporter);
     await bus.close();
-    const s = bus.stats();
-    console.log(`\nclosed cleanly after ${s.emitted} events (${s.dropped.inboxFull} dropped)`);
+    console.log(`\nclosed cleanly after ${bus.stats().emitted} events`);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -206,6 +206,10 @@ class EventBus extends EventEmitter2 {
     let name = type;
     if (Array.isArray(type)) {
       if (!type.every((s) => typeof s === 'string')) return null;
+      // A segment holding the delimiter would reach the engine as two.
+      if (st.engine && type.some((s) => s.includes(st.opts.ee2.delimiter))) {
+        throw makeError('ERR_INVALID_EVENT_NAME', `array event names must not hold the delimiter "${st.opts.ee2.delimiter}" inside a segment`);
+      }
       name = type.join(st.opts.ee2.delimiter);
     } else if (typeof type !== 'string') {
       return null;

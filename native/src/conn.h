@@ -76,8 +76,8 @@ typedef struct ew__conn {
  * the backlog bounds. Takes a reference. 0 or EW_ENOMEM. */
 int ew__conn_send(ew__conn_t *c, ew__frame_t *f);
 /* Queues an event frame under the slow-client policy (drop low, else close
- * 4008). Takes a reference when queued. */
-void ew__conn_deliver(ew__conn_t *c, ew__frame_t *f);
+ * 4008). Takes a reference when queued; returns 1 when queued. */
+int ew__conn_deliver(ew__conn_t *c, ew__frame_t *f);
 /* Writes as much of the backlog as the socket takes, in one sendmsg() per
  * call and loop turn, refilling from history while catching up. */
 void ew__conn_flush(ew__conn_t *c);

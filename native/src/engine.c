@@ -77,13 +77,25 @@ void ew_msg_free(ew_msg_t *m) { ew__free(m); }
 
 /* ---- event pipeline (engine thread) -------------------------------------- */
 
-static void ew__deliver_cb(void *sub, void *arg) { ew__conn_deliver(sub, arg); }
+typedef struct ew__fanout {
+  ew__frame_t *frame;
+  uint64_t queued;
+} ew__fanout_t;
+
+static void ew__deliver_cb(void *sub, void *arg) {
+  ew__fanout_t *fo = arg;
+  fo->queued += (uint64_t)ew__conn_deliver(sub, fo->frame);
+}
 
 void ew__engine_publish(ew_engine_t *e, ew__frame_t *f) {
   ew__history_push(&e->history, f);
-  atomic_store(&e->history_events, e->history.head - e->history.tail);
-  atomic_store(&e->history_evicted, e->history.evicted);
-  if (e->server) ew__matcher_match(e->matcher, f->type, f->type_len, ew__deliver_cb, f);
+  atomic_store_explicit(&e->history_events, e->history.head - e->history.tail, memory_order_relaxed);
+  atomic_store_explicit(&e->history_evicted, e->history.evicted, memory_order_relaxed);
+  if (!e->server) return;
+  ew__fanout_t fo = {f, 0};
+  ew__matcher_match(e->matcher, f->type, f->type_len, ew__deliver_cb, &fo);
+  /* One counter update per event, not per delivery. */
+  if (fo.queued) atomic_fetch_add_explicit(&e->deliveries, fo.queued, memory_order_relaxed);
 }
 
 void ew__engine_flush(ew_engine_t *e) {

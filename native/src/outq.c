@@ -123,8 +123,8 @@ int ew__conn_send(ew__conn_t *c, ew__frame_t *f) {
   return ew__q_push(c, f);
 }
 
-void ew__conn_deliver(ew__conn_t *c, ew__frame_t *f) {
-  if (c->state != EW__CONN_WS || c->dead || c->catching_up) return;
+int ew__conn_deliver(ew__conn_t *c, ew__frame_t *f) {
+  if (c->state != EW__CONN_WS || c->dead || c->catching_up) return 0;
   ew__server_t *s = c->srv;
   size_t max_frames = s->backlog_max_frames, max_bytes = s->backlog_max_bytes;
   if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
@@ -132,14 +132,14 @@ void ew__conn_deliver(ew__conn_t *c, ew__frame_t *f) {
     if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
       if (f->prio == EW__PRIO_LOW) {
         ew__note_drop(c, f);
-        return;
+        return 0;
       }
       atomic_fetch_add(&s->engine->slow_consumer_closes, 1);
       ew__conn_close(c, EW__CLOSE_SLOW, "slow consumer");
-      return;
+      return 0;
     }
   }
-  if (ew__q_push(c, f) == 0) atomic_fetch_add(&s->engine->deliveries, 1);
+  return ew__q_push(c, f) == 0; /* the caller counts deliveries per event */
 }
 
 void ew__conn_mark_dirty(ew__conn_t *c) {
