@@ -1,0 +1,706 @@
+// Type definitions for eventwire (hand-written; checked by test/types.test.js).
+//
+// The runtime is CommonJS (lib/index.js) with an ESM wrapper (lib/index.mjs):
+//   module.exports = { EventBus, EventEmitter2, PRIORITIES, <every error class>,
+//                      codes, errorTable, makeError, fromErrno, default: EventBus }
+// with `__esModule` set, every name listed explicitly (so Node's ESM loader
+// sees each one), and lib/index.mjs re-exporting the same names by name with
+// `export default EventBus`. These declarations describe that object with
+// ES-style named exports plus a `default` export, so
+// `import { EventBus } from 'eventwire'`, `import EventBus from 'eventwire'`,
+// `import eventwire = require('eventwire')` and (in a checked .js file)
+// `const { EventBus } = require('eventwire')` all type-check.
+//
+// Left out on purpose: makeError and fromErrno (internal helpers; exported by
+// lib/index.js but not by lib/index.mjs, so declaring them would let an ESM
+// import type-check and then fail to link).
+//
+// Interop caveat (not fixable in this file): package.json "exports" gives the
+// "import" and "require" conditions the same "types" file, and a .d.ts in a
+// package without "type": "module" is CommonJS-format. So in native ESM code
+// (.mts/.mjs, or `await import('eventwire')` under module node16/nodenext)
+// tsc types the default import as the exports object, while lib/index.mjs's
+// default export is the EventBus class; named imports are typed correctly
+// there. Fix: ship an ESM-format copy (types/index.d.mts) and point
+// exports["."].import.types at it.
+
+import {
+  EventEmitter2,
+  ConstructorOptions,
+  ListenerFn,
+  Listener,
+  OnOptions,
+  event,
+  eventNS,
+} from 'eventemitter2';
+
+export { EventEmitter2 };
+export type {
+  ConstructorOptions,
+  ListenerFn,
+  Listener,
+  OnOptions,
+  EventAndListener,
+  CancelablePromise,
+  WaitForOptions,
+  WaitForFilter,
+  OnceOptions,
+  ListenToOptions,
+  GeneralEventEmitter,
+  event,
+  eventNS,
+} from 'eventemitter2';
+
+// ---- the event (DESIGN §3) ------------------------------------------------
+
+/** The priorities an event can carry, lowest first. */
+export declare const PRIORITIES: readonly ['low', 'normal', 'high', 'critical'];
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * An event as subscribe() listeners (and network clients) see it.
+ * `Name` is the event name's type: a literal, or a union of the names a
+ * pattern matched. Fields are readonly because one envelope object is shared
+ * by every subscriber of the same emit.
+ */
+export interface EventEnvelope<T = unknown, Name extends string = string> {
+  /** Stream id "<ms>-<seq>", assigned by the engine (or Redis). */
+  readonly id: string;
+  /** The concrete event name, e.g. "order.placed". */
+  readonly type: Name;
+  readonly data: T;
+  /** Producer name: options.source of publish(), else the bus's `source`
+   * (INSTANCE_ID or "<hostname>-<pid>"); "ws-client" for events published by
+   * WebSocket clients. eventwire always sets it today. */
+  readonly source?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Absent when the event was emitted (not published) or published without one. */
+  readonly priority?: Priority;
+  /** Schema version of `data`. */
+  readonly version?: number;
+  /** Milliseconds since the epoch (the ms part of `id`). */
+  readonly timestamp: number;
+}
+
+/** Third argument of publish(). */
+export interface PublishOptions {
+  priority?: Priority;
+  /** A plain, JSON-serialisable object. */
+  metadata?: Record<string, unknown>;
+  /** 1..256 characters without control characters. Overrides the bus's `source`. */
+  source?: string;
+  /** Non-negative integer: the schema version of `data`. */
+  version?: number;
+}
+
+/**
+ * Argument of getEventHistory(). `P` is the pattern's type, so a literal
+ * pattern narrows the envelopes on a typed bus.
+ */
+export interface HistoryQuery<P extends string = string> {
+  /** Only events matching this pattern or name ("*" = one segment, "**" =
+   * zero or more). Default: every event. */
+  pattern?: P;
+  /** At most this many events (an integer 1..10,000): the newest ones when
+   * `since` is not given, else the first ones after `since`. @default 100 */
+  count?: number;
+  /** Only events after this id ("<ms>-<seq>", e.g. the last id a client
+   * saw). Older than the retained history: rejects with HistoryGapError
+   * whose `events` holds what is still kept. */
+  since?: string;
+}
+
+/** Third argument of serveStatic(). */
+export interface StaticOptions {
+  /** The Content-Type header (no CR/LF). @default 'text/html; charset=utf-8' */
+  contentType?: string;
+}
+
+/** Node's Buffer when its types are loaded (@types/node), else Uint8Array.
+ * (serveStatic() accepts a Buffer; a plain Uint8Array is rejected at run time.) */
+type BufferOf<G> = G extends { Buffer: { isBuffer(obj: any): obj is infer B } } ? B : Uint8Array;
+type NodeBuffer = BufferOf<typeof globalThis>;
+
+// ---- options, addresses, stats ------------------------------------------
+
+export interface ServerOptions {
+  /** 0..65535; 0 (the default) picks an ephemeral port. */
+  port?: number;
+  /** Host name or IPv4 address; default "0.0.0.0". */
+  host?: string;
+  /** Path of the WebSocket endpoint (docs/PROTOCOL.md): "/" then printable
+   * ASCII without "?", at most 255 bytes. @default '/ws' */
+  path?: string;
+  /** Most WebSocket connections open at once (1..1,000,000); further
+   * upgrades are answered 503. @default 10000 */
+  maxConnections?: number;
+  /** Largest client message in bytes (16..64 MiB); a bigger one closes the
+   * connection with 1009. @default 65536 */
+  maxPayload?: number;
+  /** Interval of WebSocket pings in ms (0..3,600,000; 0 = no heartbeat). A
+   * connection silent for a whole interval after a ping is closed.
+   * @default the environment variable WS_HEARTBEAT_INTERVAL, else 30000 */
+  heartbeatMs?: number;
+  /** Time allowed for a complete upgrade request, in ms (10..600,000). @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** Accepted `Origin` headers, e.g. ["https://app.example.com"] (non-empty
+   * strings); other origins are answered 403. Default: any origin. */
+  allowedOrigins?: readonly string[];
+  /** Accept `pub` ops from WebSocket clients (otherwise they get
+   * ERR_FORBIDDEN). Client events are emitted on the bus. @default false */
+  allowClientPublish?: boolean;
+  /** Bounds of each connection's backlog of unsent frames (slow clients). */
+  backlog?: BacklogOptions;
+}
+
+/** Per-connection backlog bounds: when an event does not fit, `low` events
+ * are dropped first, otherwise the connection is closed with 4008. */
+export interface BacklogOptions {
+  /** Frames (1..16,777,216). @default 4096 */
+  maxFrames?: number;
+  /** Bytes (1024..1 GiB). @default 4194304 (4 MiB) */
+  maxBytes?: number;
+}
+
+/** The engine's in-memory event history (getEventHistory(), `since` resume). */
+export interface HistoryOptions {
+  /** Most events kept (1..10,000,000). @default 10000 */
+  size?: number;
+  /** Oldest event kept, in ms (a positive integer). @default 86400000 (24 h) */
+  maxAgeMs?: number;
+}
+
+export interface InboxOptions {
+  /** Most events waiting for the engine thread (positive integer). */
+  maxEvents?: number;
+  /** Most bytes waiting for the engine thread (positive integer). */
+  maxBytes?: number;
+}
+
+/**
+ * Options of `new EventBus()`: EventEmitter2's options (one default differs:
+ * `wildcard` is true) plus eventwire's own. Unknown keys are rejected at run
+ * time with ERR_INVALID_OPTION.
+ */
+export interface EventBusOptions extends ConstructorOptions {
+  /** @default true (EventEmitter2 defaults to false) */
+  wildcard?: boolean;
+  /** 1..8 bytes, without "*" or control characters. Wildcard patterns are
+   * typed only for the default "." (see PayloadOf). @default '.' */
+  delimiter?: string;
+  /** Start the network server: its options, `true` for the defaults
+   * (0.0.0.0, ephemeral port, path "/ws"), or false/null/undefined for none. */
+  server?: ServerOptions | boolean | null;
+  /** Bounds of the engine's event history. Giving it (even `{}`) starts the
+   * engine; without it the defaults apply whenever the engine runs. */
+  history?: HistoryOptions;
+  /** Start the engine thread even without a server or history. Default:
+   * only when `server` or `history` is set (serveStatic() also starts it). */
+  engine?: boolean;
+  /** Default `source` of envelopes; default INSTANCE_ID or "<hostname>-<pid>". */
+  source?: string;
+  /** Bounds of the queue between JS and the engine thread. */
+  inbox?: InboxOptions;
+  /**
+   * Redis is not available in this version: any truthy value is rejected
+   * with ERR_INVALID_OPTION, so only "off" values are accepted here.
+   */
+  redis?: false | null;
+}
+
+/** Where the server listens (listen(), address()). */
+export interface ServerAddress {
+  port: number;
+  host: string;
+}
+
+/** Counters of the engine thread (native/binding.cc Engine#stats). */
+export interface EngineStats {
+  running: boolean;
+  /** Bound port, 0 when not listening. */
+  port: number;
+  /** Batches taken from the inbox. */
+  batchesIn: number;
+  /** Events taken from the inbox. */
+  eventsIn: number;
+  bytesIn: number;
+  /** Malformed batch records skipped (a bug if ever > 0). */
+  badRecords: number;
+  /** Events refused because the inbox was full. */
+  inboxRejected: number;
+  /** Events waiting in the inbox now. */
+  inboxEvents: number;
+  /** Bytes waiting in the inbox now. */
+  inboxBytes: number;
+  inboxHighWaterEvents: number;
+  inboxHighWaterBytes: number;
+  /** Engine loop wake-ups by the inbox. */
+  wakeups: number;
+  /** HTTP requests received (upgrades and static routes). */
+  httpRequests: number;
+  /** WebSocket connections open now. */
+  connections: number;
+  /** WebSocket connections accepted so far. */
+  connectionsTotal: number;
+  /** Patterns held by WebSocket connections now. */
+  subscriptions: number;
+  /** Event frames queued to connections. */
+  deliveries: number;
+  /** Frames written to connections (events and control frames). */
+  framesOut: number;
+  /** Bytes written to connections. */
+  bytesOut: number;
+  /** Events published by clients (`pub` ops). */
+  clientPublishes: number;
+  /** `low` events dropped for slow clients (reported to them as `dropped`). */
+  droppedLow: number;
+  /** Connections closed with 4008 because a normal/high/critical event did
+   * not fit in their backlog. */
+  slowConsumerCloses: number;
+  /** Connections closed for not answering a heartbeat ping. */
+  heartbeatTimeouts: number;
+  /** Connections closed for a protocol violation (1002, 1003, 1007, 1009). */
+  protocolErrors: number;
+  /** Upgrade requests answered with a 4xx/5xx status. */
+  handshakeRejects: number;
+  /** `error` replies to client ops. */
+  opErrors: number;
+  /** Largest per-connection backlog seen, in frames. */
+  backlogHighWaterFrames: number;
+  /** Largest per-connection backlog seen, in bytes. */
+  backlogHighWaterBytes: number;
+  /** Events in the history now. */
+  historyEvents: number;
+  /** Events evicted from the history (by `history.size` or `maxAgeMs`) so far. */
+  historyEvicted: number;
+}
+
+/** What stats() returns: JS-side counters and, while it runs, the engine's. */
+export interface BusStats {
+  closed: boolean;
+  listening: boolean;
+  /** Live subscribe() subscriptions. */
+  subscriptions: number;
+  /** Events accepted by emit/emitAsync/publish (that built an envelope). */
+  emitted: number;
+  /** Events handed to the engine. */
+  forwarded: number;
+  /** Batches handed to the engine. */
+  batches: number;
+  /** publish() promises waiting for the engine. */
+  pendingPublishes: number;
+  dropped: { inboxFull: number };
+  publishFailed: number;
+  /** null when no engine thread runs. */
+  engine: EngineStats | null;
+}
+
+// ---- pattern matching at the type level -----------------------------------
+//
+// EventEmitter2 wildcard rules (DESIGN §4, reference/eventemitter2.md):
+// names split on the delimiter; a "*" segment matches exactly one segment
+// (an empty one too); a "**" segment matches zero or more segments. Only
+// whole segments are wildcards ("order*" is a plain name). The types assume
+// the default delimiter "."; with another delimiter a wildcard pattern simply
+// matches no key and its payload is `unknown`.
+
+/** The string keys of an event map. */
+export type EventName<Events> = Extract<keyof Events, string>;
+
+/** "a.b.c" -> ["a", "b", "c"]. */
+export type SplitName<S extends string, D extends string = '.'> =
+  S extends `${infer Head}${D}${infer Rest}` ? [Head, ...SplitName<Rest, D>] : [S];
+
+/** true when the pattern's segments match the name's segments. */
+export type SegmentsMatch<Pattern extends readonly string[], Name extends readonly string[]> =
+  Pattern extends readonly []
+    ? Name extends readonly [] ? true : false
+    : Pattern extends readonly ['**', ...infer PRest extends string[]]
+      ? SegmentsMatch<PRest, Name> extends true
+        ? true // "**" took zero segments
+        : Name extends readonly [string, ...infer NRest extends string[]]
+          ? SegmentsMatch<Pattern, NRest> // "**" takes one more segment
+          : false
+      : Pattern extends readonly [infer PHead extends string, ...infer PRest extends string[]]
+        ? Name extends readonly [infer NHead extends string, ...infer NRest extends string[]]
+          ? PHead extends '*' | NHead ? SegmentsMatch<PRest, NRest> : false
+          : false
+        : false;
+
+/** true when a pattern ("order.*", "**") matches a concrete name. */
+export type PatternMatches<Pattern extends string, Name extends string, D extends string = '.'> =
+  SegmentsMatch<SplitName<Pattern, D>, SplitName<Name, D>>;
+
+/** The names of `Events` a pattern (or literal name) stands for; never when none. */
+export type MatchingNames<Events, P extends string> =
+  P extends EventName<Events>
+    ? P
+    : { [K in EventName<Events>]: PatternMatches<P, K> extends true ? K : never }[EventName<Events>];
+
+/** What listeners and subscribe() accept on a bus: a known name or any pattern with "*". */
+export type EventPattern<Events> = EventName<Events> | `${string}*${string}`;
+
+/**
+ * The payload a listener of `P` receives: `Events[P]` for a known name, the
+ * union of the matching events' payloads for a pattern, `unknown` when the
+ * pattern matches no event.
+ */
+export type PayloadOf<Events, P extends string> =
+  P extends EventName<Events>
+    ? Events[P]
+    : [MatchingNames<Events, P>] extends [never]
+      ? unknown
+      : Events[MatchingNames<Events, P>];
+
+/**
+ * The envelope a subscribe() listener of `P` receives: a union with one
+ * member per matching event, so `switch (ev.type)` narrows `ev.data`.
+ */
+export type EnvelopeOf<Events, P extends string> =
+  string extends EventName<Events>
+    ? EventEnvelope<PayloadOf<Events, P>> // open map: any name can match
+    : [MatchingNames<Events, P>] extends [never]
+      ? EventEnvelope<unknown>
+      : { [K in MatchingNames<Events, P>]: EventEnvelope<Events[K], K> }[MatchingNames<Events, P>];
+
+/**
+ * true for the default open map (string keys, unknown/any payloads): such a
+ * bus keeps EventEmitter2's untyped signatures (any name, symbol or array,
+ * listeners `(...values: any[]) => void`).
+ */
+export type IsUntyped<Events> =
+  string extends keyof Events ? (unknown extends Events[keyof Events] ? true : false) : false;
+
+/**
+ * The parameter type of the untyped overloads on a typed bus: no name has
+ * this type, so those overloads never apply there. (A named type rather than
+ * `never` so that tsc's "not assignable to parameter of type
+ * 'UntypedEventBusOnly'" says why that overload was skipped.)
+ */
+export interface UntypedEventBusOnly {
+  readonly 'this overload is for EventBus<Record<string, unknown>> only': never;
+}
+
+/** `T` on an untyped bus, UntypedEventBusOnly on a typed one. */
+type UntypedOnly<Events, T> = IsUntyped<Events> extends true ? T : UntypedEventBusOnly;
+
+/** Arguments after the name: the payload is optional when it may be undefined. */
+type PayloadArgs<T> = undefined extends T ? [data?: T] : [data: T];
+type PublishArgs<T> = undefined extends T
+  ? [data?: T, options?: PublishOptions]
+  : [data: T, options?: PublishOptions];
+
+/** EventEmitter2 meta-events, available with their own signatures on every bus. */
+export interface MetaEventListeners {
+  /** Errors emitted on the bus, including engine failures of fire-and-forget
+   * emits (EventwireError); without an 'error' listener those become process
+   * warnings instead. */
+  error: (error: Error) => void;
+  /** Only with the `newListener` option. Receives EventEmitter2's wrapper. */
+  newListener: (event: event | eventNS, listener: ListenerFn) => void;
+  /** Only with the `removeListener` option. */
+  removeListener: (event: event | eventNS, listener: ListenerFn) => void;
+  /** Only with the `removeListener` option. */
+  removeListenerAny: (listener: ListenerFn) => void;
+}
+export type MetaEventName = keyof MetaEventListeners;
+
+/** Names publish() accepts: meta-events are rejected with ERR_INVALID_EVENT_NAME. */
+type PublishName<Events> = Exclude<EventName<Events>, MetaEventName>;
+
+/** A listener of `P`: called with `this` = the bus (EventEmitter2 sets `this.event`). */
+export type PayloadListener<Events, P extends string, This = unknown> =
+  (this: This, data: PayloadOf<Events, P>) => void;
+
+/** A subscribe() listener of `P`. */
+export type EnvelopeListener<Events, P extends string, This = unknown> =
+  (this: This, event: EnvelopeOf<Events, P>) => void;
+
+/** Options of on()/many()/... that make them return a Listener object. */
+type ObjectifyOptions = OnOptions & { objectify: true };
+
+// ---- the bus ----------------------------------------------------------------
+
+/**
+ * An EventEmitter2 (wildcard on by default) whose events are also forwarded to
+ * the eventwire engine (server, clients) when one runs.
+ *
+ * `Events` maps event names to payload types, e.g.
+ * `new EventBus<{ 'order.placed': { id: string } }>()`. With the default open
+ * map the bus is typed exactly like EventEmitter2. The constraint is `object`
+ * rather than `Record<string, unknown>` so that an `interface` (which has no
+ * implicit index signature) can be the event map.
+ *
+ * Typing choices and compromises (EventBus must stay assignable to
+ * EventEmitter2, which tsc checks through method-parameter bivariance; the
+ * untyped overloads are disabled on a typed bus through their parameter type):
+ * - A typed bus accepts string names/patterns only; symbols and name arrays
+ *   (EventEmitter2's eventNS) are accepted on the untyped bus only.
+ * - Typed emit()/publish() take exactly one payload argument; EventEmitter2's
+ *   `emit(name, a, b)` (delivered to subscribers as data [a, b]) is untyped-only.
+ * - A non-literal `options` value of type OnOptions whose `objectify` may be
+ *   true is typed as returning `this` (only a literal `{ objectify: true }`
+ *   selects the Listener-returning overload).
+ * - waitFor, onAny, listeners, listenerCount, hasListeners,
+ *   removeAllListeners, listenTo and the static EventEmitter2.once keep their
+ *   untyped EventEmitter2 signatures.
+ * - Wildcard payloads are computed for the "." delimiter only.
+ */
+export declare class EventBus<Events extends object = Record<string, unknown>> extends EventEmitter2 {
+  constructor(options?: EventBusOptions);
+
+  /** The bus class (mirrors EventEmitter2.EventEmitter2). */
+  static readonly EventBus: typeof EventBus;
+  static readonly PRIORITIES: typeof PRIORITIES;
+
+  /** Set by EventEmitter2 before each listener call: the emitted name. */
+  event?: event | eventNS;
+
+  /** true once close() was called. */
+  readonly closed: boolean;
+
+  // -- emitting ---------------------------------------------------------------
+
+  /**
+   * Calls the local listeners synchronously and forwards the event to the
+   * engine (when one runs). Throws (before any listener) on a bad name,
+   * unserialisable data, or after close().
+   */
+  emit(event: UntypedOnly<Events, event | eventNS>, ...values: any[]): boolean;
+  emit<N extends EventName<Events>>(event: N, ...args: PayloadArgs<Events[N]>): boolean;
+  emit(event: 'error', error: unknown): boolean;
+
+  /** emit() that awaits the listeners' results (EventEmitter2 emitAsync). */
+  emitAsync(event: UntypedOnly<Events, event | eventNS>, ...values: any[]): Promise<any[]>;
+  emitAsync<N extends EventName<Events>>(event: N, ...args: PayloadArgs<Events[N]>): Promise<unknown[]>;
+
+  /**
+   * Emits like emit() with envelope options; resolves with the event id once
+   * the engine has taken the event (at once without an engine). Rejects with
+   * an EventwireError (never throws) on a pattern, a reserved name, bad
+   * options, a full inbox or after close().
+   */
+  publish<N extends PublishName<Events>>(type: N, ...args: PublishArgs<Events[N]>): Promise<string>;
+
+  /**
+   * Calls `listener` with the full envelope of every event matching `pattern`
+   * ("order.*", "learning.**", or a name). Returns a function that removes
+   * the subscription: true the first time, false afterwards.
+   */
+  subscribe<P extends EventPattern<Events>>(
+    pattern: P,
+    listener: EnvelopeListener<Events, P, this>
+  ): () => boolean;
+
+  /**
+   * Events kept in the engine's history (HistoryOptions), oldest first:
+   * those matching `query.pattern` (every event when omitted), after
+   * `query.since` or else the newest `query.count` (default 100). Events
+   * emitted just before the call are included. As with subscribe(), a
+   * literal or wildcard pattern narrows the envelopes on a typed bus.
+   *
+   * Needs the engine (options `server`, `history` or `engine: true`).
+   * Rejects (never throws) with InvalidArgumentError (ERR_INVALID_OPTION
+   * without an engine, ERR_INVALID_PATTERN, ERR_INVALID_ARGUMENT for
+   * `count`, ERR_INVALID_SINCE), ClosedError, or HistoryGapError (its
+   * `events` holds the events still kept after the gap).
+   */
+  getEventHistory<P extends EventPattern<Events> = '**'>(
+    query?: HistoryQuery<P>
+  ): Promise<Array<EnvelopeOf<Events, P>>>;
+
+  /**
+   * Serves `body` at GET `path` on the engine's HTTP server (replacing an
+   * earlier route for that path); starts the engine if needed. `path` starts
+   * with "/" and holds printable ASCII without "?". Throws InvalidArgumentError
+   * on a bad argument, ClosedError after close().
+   */
+  serveStatic(path: string, body: string | NodeBuffer, options?: StaticOptions): this;
+
+  // -- listeners (EventEmitter2 semantics) --------------------------------------
+  // Overload order: untyped (active on the default open map only), typed
+  // names and patterns, meta-events.
+
+  on(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  on(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options?: boolean | OnOptions): this;
+  on<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  on<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options?: boolean | OnOptions): this;
+  on<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  on<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options?: boolean | OnOptions): this;
+
+  addListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn): this;
+  addListener<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>): this;
+  addListener<M extends MetaEventName>(event: M, listener: MetaEventListeners[M]): this;
+
+  prependListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  prependListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options?: boolean | OnOptions): this;
+  prependListener<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  prependListener<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options?: boolean | OnOptions): this;
+  prependListener<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  prependListener<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options?: boolean | OnOptions): this;
+
+  once(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  once(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options?: true | OnOptions): this;
+  once<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  once<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options?: true | OnOptions): this;
+  once<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  once<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options?: true | OnOptions): this;
+
+  prependOnceListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  prependOnceListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn, options?: boolean | OnOptions): this;
+  prependOnceListener<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  prependOnceListener<P extends EventPattern<Events>>(event: P, listener: PayloadListener<Events, P, this>, options?: boolean | OnOptions): this;
+  prependOnceListener<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  prependOnceListener<M extends MetaEventName>(event: M, listener: MetaEventListeners[M], options?: boolean | OnOptions): this;
+
+  many(event: UntypedOnly<Events, event | eventNS>, timesToListen: number, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  many(event: UntypedOnly<Events, event | eventNS>, timesToListen: number, listener: ListenerFn, options?: boolean | OnOptions): this;
+  many<P extends EventPattern<Events>>(event: P, timesToListen: number, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  many<P extends EventPattern<Events>>(event: P, timesToListen: number, listener: PayloadListener<Events, P, this>, options?: boolean | OnOptions): this;
+  many<M extends MetaEventName>(event: M, timesToListen: number, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  many<M extends MetaEventName>(event: M, timesToListen: number, listener: MetaEventListeners[M], options?: boolean | OnOptions): this;
+
+  prependMany(event: UntypedOnly<Events, event | eventNS>, timesToListen: number, listener: ListenerFn, options: ObjectifyOptions): Listener;
+  prependMany(event: UntypedOnly<Events, event | eventNS>, timesToListen: number, listener: ListenerFn, options?: boolean | OnOptions): this;
+  prependMany<P extends EventPattern<Events>>(event: P, timesToListen: number, listener: PayloadListener<Events, P, this>, options: ObjectifyOptions): Listener;
+  prependMany<P extends EventPattern<Events>>(event: P, timesToListen: number, listener: PayloadListener<Events, P, this>, options?: boolean | OnOptions): this;
+  prependMany<M extends MetaEventName>(event: M, timesToListen: number, listener: MetaEventListeners[M], options: ObjectifyOptions): Listener;
+  prependMany<M extends MetaEventName>(event: M, timesToListen: number, listener: MetaEventListeners[M], options?: boolean | OnOptions): this;
+
+  /** Removes a listener registered under the same name or pattern. */
+  off(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn): this;
+  off(event: EventPattern<Events> | MetaEventName, listener: (...args: any[]) => void): this;
+  removeListener(event: UntypedOnly<Events, event | eventNS>, listener: ListenerFn): this;
+  removeListener(event: EventPattern<Events> | MetaEventName, listener: (...args: any[]) => void): this;
+
+  // -- server and lifecycle -------------------------------------------------------
+
+  /**
+   * Starts the server configured in options.server; resolves with its
+   * address once it accepts connections (the same promise on every call).
+   * Rejects with ServerError (ERR_NO_SERVER, ERR_LISTEN) or ClosedError.
+   */
+  listen(): Promise<ServerAddress>;
+
+  /** The bound address once listening, else null. */
+  address(): ServerAddress | null;
+
+  /** Lets the process exit while the bus is open (like net.Server#unref). */
+  unref(): this;
+  ref(): this;
+
+  /**
+   * Stops accepting events, hands every accepted event to the engine, stops
+   * and frees the engine thread. Idempotent (same promise); safe inside a
+   * listener.
+   */
+  close(): Promise<void>;
+
+  /** A snapshot of the counters. */
+  stats(): BusStats;
+}
+
+export default EventBus;
+
+// ---- errors ------------------------------------------------------------------
+
+/** The stable `code` of every EventwireError (EW_ERRNO_MAP in native/include/eventwire.h). */
+export type ErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_NO_MEMORY'
+  | 'ERR_CLOSED'
+  | 'ERR_QUEUE_FULL'
+  | 'ERR_INVALID_PATTERN'
+  | 'ERR_INVALID_EVENT_NAME'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_BATCH'
+  | 'ERR_INVALID_PAYLOAD'
+  | 'ERR_LISTEN'
+  | 'ERR_ALREADY_LISTENING'
+  | 'ERR_NO_SERVER'
+  | 'ERR_THREAD'
+  | 'ERR_ENGINE'
+  | 'ERR_HISTORY_GAP'
+  | 'ERR_REDIS_UNAVAILABLE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_INVALID_JSON'
+  | 'ERR_UNKNOWN_OP'
+  | 'ERR_INVALID_SINCE'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_LIMIT';
+
+/** Every code, keyed by itself: `codes.ERR_CLOSED === 'ERR_CLOSED'`. */
+export declare const codes: { readonly [C in ErrorCode]: C };
+
+/** The C error table: errno (negative) -> code and message. */
+export declare const errorTable: ReadonlyArray<{
+  readonly errno: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+}>;
+
+export type InvalidArgumentErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INVALID_PATTERN'
+  | 'ERR_INVALID_EVENT_NAME'
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_BATCH'
+  | 'ERR_INVALID_PAYLOAD'
+  | 'ERR_INVALID_SINCE'
+  | 'ERR_INVALID_JSON'
+  | 'ERR_UNKNOWN_OP';
+/** ERR_FORBIDDEN and ERR_LIMIT are the WebSocket protocol's refusals (docs/PROTOCOL.md). */
+export type ServerErrorCode =
+  | 'ERR_LISTEN'
+  | 'ERR_ALREADY_LISTENING'
+  | 'ERR_NO_SERVER'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_LIMIT';
+export type EngineErrorCode = 'ERR_NO_MEMORY' | 'ERR_THREAD' | 'ERR_ENGINE';
+
+/** Base class of every error eventwire throws or rejects with. */
+export declare class EventwireError extends Error {
+  /** `extra` properties are copied onto the error. */
+  constructor(code: ErrorCode, message: string, extra?: object);
+  readonly code: ErrorCode;
+  /** The class name, e.g. "QueueFullError". */
+  name: string;
+  /** Events dropped with this error (engine refusals of a batch). */
+  readonly dropped?: number;
+}
+export declare class InvalidArgumentError extends EventwireError {
+  constructor(code: InvalidArgumentErrorCode, message: string, extra?: object);
+  readonly code: InvalidArgumentErrorCode;
+}
+export declare class ClosedError extends EventwireError {
+  constructor(code: 'ERR_CLOSED', message: string, extra?: object);
+  readonly code: 'ERR_CLOSED';
+}
+export declare class QueueFullError extends EventwireError {
+  constructor(code: 'ERR_QUEUE_FULL', message: string, extra?: object);
+  readonly code: 'ERR_QUEUE_FULL';
+}
+export declare class ServerError extends EventwireError {
+  constructor(code: ServerErrorCode, message: string, extra?: object);
+  readonly code: ServerErrorCode;
+}
+/** The requested `since` id is older than the retained history: events were lost. */
+export declare class HistoryGapError extends EventwireError {
+  constructor(code: 'ERR_HISTORY_GAP', message: string, extra?: object);
+  readonly code: 'ERR_HISTORY_GAP';
+  /** From getEventHistory(): the matching events still kept (oldest first). */
+  readonly events?: EventEnvelope[];
+}
+export declare class RedisError extends EventwireError {
+  constructor(code: 'ERR_REDIS_UNAVAILABLE', message: string, extra?: object);
+  readonly code: 'ERR_REDIS_UNAVAILABLE';
+}
+export declare class TimeoutError extends EventwireError {
+  constructor(code: 'ERR_TIMEOUT', message: string, extra?: object);
+  readonly code: 'ERR_TIMEOUT';
+}
+/** Engine failures without a class of their own (ERR_NO_MEMORY, ERR_THREAD, ERR_ENGINE). */
+export declare class EngineError extends EventwireError {
+  constructor(code: EngineErrorCode, message: string, extra?: object);
+  readonly code: EngineErrorCode;
+}
