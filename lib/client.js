@@ -121,12 +121,12 @@
     return typeof s === 'string' ? JSON.stringify(s) : String(s);
   }
 
-  /** Match table for one pattern: dp over (pattern segment, name segment),
-   * so that patterns with many "**" stay linear-ish (at most 33 x 33). */
   function compile(pattern, delimiter) {
     return pattern.split(delimiter);
   }
 
+  /** Dynamic programming over (pattern segment, name segment): no
+   * backtracking blow-up with many "**" (at most 33 x 33 steps). */
   function matchSegments(p, n) {
     // next[j]: p[i+1..] matches n[j..]; computed from the end of the pattern.
     var next = new Array(n.length + 1);
@@ -618,12 +618,8 @@
       this._flushSubs(); // the resume sub goes first
       var queue = this._queue;
       this._queue = [];
-      for (var i = 0; i < queue.length && this._state === 'open'; i++) {
+      for (var i = 0; i < queue.length; i++) {
         this._sendOp(queue[i].kind, queue[i].body, queue[i].resolve, queue[i].reject, null);
-      }
-      if (this._state !== 'open') {
-        // Cannot happen synchronously today; kept so no promise is lost.
-        this._queue = queue.slice(i).concat(this._queue);
       }
       this._emit('open');
     }
