@@ -344,16 +344,19 @@ class EventBus extends EventEmitter2 {
     const st = this[kState];
     let op;
     try {
-      op = JSON.parse(json);
+      op = JSON.parse(json); // the client's raw op text: data reaches JS untouched
       if (st.closed) throw makeError('ERR_CLOSED', 'the bus is closing');
+      if (op.op !== 'pub') throw makeError('ERR_UNKNOWN_OP', 'op must be one of sub, unsub, pub, ping');
+      if (typeof op.type !== 'string') throw makeError('ERR_INVALID_ARGUMENT', 'pub needs a string type');
       const options = { source: 'ws-client' };
       if (op.priority !== undefined) options.priority = op.priority;
       if (op.metadata !== undefined) options.metadata = op.metadata;
-      const env = this._accept(op.type, op.data, options, String(token));
+      const data = op.data === undefined ? null : op.data;
+      const env = this._accept(op.type, data, options, String(token));
       const prev = st.current;
       st.current = env;
       try {
-        super.emit(op.type, op.data);
+        super.emit(op.type, data);
       } catch (err) {
         this._report(err); // a throwing local listener must not lose the event
       } finally {

@@ -41,6 +41,7 @@ typedef struct ew__conn {
   uint8_t catching_up;          /* replaying history from `cursor` */
   uint8_t npatterns;
   uint8_t dead;                 /* socket error: drop everything */
+  uint8_t head_only;            /* answering a HEAD request */
 
   /* reader: request head, or one WebSocket message being reassembled */
   uint8_t *rx;

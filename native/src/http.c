@@ -37,7 +37,7 @@ void ew__http_respond(ew__conn_t *c, int status, const char *content_type, const
                "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n",
                status, ew__status_text(status), content_type, body_len, extra_headers ? extra_headers : "");
-  ew__buf_add(&b, body, body_len);
+  if (!c->head_only) ew__buf_add(&b, body, body_len); /* HEAD: headers only */
   if (!b.failed) {
     ew__frame_t *f = ew__frame_raw(b.data, b.len);
     if (f) {
@@ -78,8 +78,13 @@ typedef struct ew__request {
   ew__str_t host, upgrade, connection, key, ws_version, origin;
 } ew__request_t;
 
+/* Header names and tokens compare without case; methods do not (RFC 9110). */
 static int ew__str_eq(ew__str_t s, const char *lit) {
   return s.n == strlen(lit) && strncasecmp(s.p, lit, s.n) == 0;
+}
+
+static int ew__method_is(ew__str_t m, const char *lit) {
+  return m.n == strlen(lit) && memcmp(m.p, lit, m.n) == 0;
 }
 
 /* True when the comma-separated header value holds `token` (any case). */
@@ -174,9 +179,9 @@ static void ew__handshake(ew__conn_t *c, const ew__request_t *r) {
   static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   const char *fail_code = NULL, *fail_msg = NULL, *extra = NULL;
   int status = 0;
-  if (!ew__str_eq(r->method, "GET")) {
+  if (!ew__method_is(r->method, "GET")) {
     status = 405, fail_code = "ERR_METHOD", fail_msg = "use GET to open a WebSocket", extra = "Allow: GET\r\n";
-  } else if (!ew__str_eq(r->version, "HTTP/1.1")) {
+  } else if (!ew__method_is(r->version, "HTTP/1.1")) {
     status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "WebSocket needs HTTP/1.1";
   } else if (!r->host.n) {
     status = 400, fail_code = "ERR_HANDSHAKE", fail_msg = "missing Host header";
@@ -239,7 +244,9 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
     ew__http_error(c, 404, "ERR_NOT_FOUND", "no WebSocket endpoint at this path", NULL);
     return;
   }
-  int is_get = ew__str_eq(r->method, "GET") || ew__str_eq(r->method, "HEAD");
+  int is_head = ew__method_is(r->method, "HEAD");
+  int is_get = ew__method_is(r->method, "GET") || is_head;
+  c->head_only = (uint8_t)is_head;
   if (ew__str_eq(path, "/health") || ew__str_eq(path, "/stats")) {
     if (!is_get) {
       ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");

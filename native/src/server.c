@@ -126,8 +126,10 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
       if (now - c->since_ms > 2000) ew__conn_kill(c); /* peer never read its close */
     } else if (ping_round) {
       if (c->awaiting_pong) {
+        /* A peer that still reads learns why (4000); one that does not is
+         * cut by the closing deadline above. */
         atomic_fetch_add(&e->heartbeat_timeouts, 1);
-        ew__conn_kill(c);
+        ew__conn_close(c, 4000, "heartbeat timeout");
         continue;
       }
       ew__frame_t *f = ew__frame_ws(9, NULL, 0);

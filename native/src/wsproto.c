@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "conn.h"
 #include "engine.h"
+#include "json.h"
 
 /* {"op":"ack"|"error","ref":<ref>,<extra>} */
 static void ew__reply(ew__conn_t *c, const char *op, const char *ref_json, const char *extra) {
@@ -104,7 +105,13 @@ static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
   }
   int fresh = 0;
   const cJSON *it;
-  cJSON_ArrayForEach(it, arr) if (!ew__has_pattern(c, it->valuestring)) fresh++;
+  cJSON_ArrayForEach(it, arr) {
+    if (ew__has_pattern(c, it->valuestring)) continue;
+    int repeated = 0; /* the same pattern twice in one sub counts once */
+    for (const cJSON *prev = arr->child; prev != it; prev = prev->next)
+      if (!strcmp(prev->valuestring, it->valuestring)) repeated = 1;
+    fresh += !repeated;
+  }
   if (c->npatterns + fresh > EW__MAX_PATTERNS) {
     snprintf(msg, sizeof msg, "at most %d patterns per connection", EW__MAX_PATTERNS);
     ew__wsproto_error(c, ref, EW_ELIMIT, msg, NULL);
@@ -186,9 +193,11 @@ void ew__wsproto_unsubscribe_all(ew__conn_t *c) {
   c->npatterns = 0;
 }
 
-/* A client publish goes to JS (EW_MSG_EVENT), which emits it like any event;
- * the record comes back with the token and the engine acks with the id. */
-static void ew__op_pub(ew__conn_t *c, const cJSON *root, const char *ref) {
+/* A client publish goes to JS (EW_MSG_EVENT with the raw op text, so data
+ * reaches JSON.parse untouched), which checks it again and emits it like any
+ * event; the record comes back with the token and the engine acks with the id.
+ * The checks here answer the common mistakes without a round trip. */
+static void ew__op_pub(ew__conn_t *c, const cJSON *root, const char *ref, const char *msg, size_t len) {
   ew_engine_t *e = c->srv->engine;
   if (!c->srv->allow_client_publish) {
     ew__wsproto_error(c, ref, EW_EFORBIDDEN, "this server does not accept pub (allowClientPublish is off)", NULL);
@@ -231,47 +240,55 @@ static void ew__op_pub(ew__conn_t *c, const cJSON *root, const char *ref) {
   /* The token names the slot (low 10 bits) and stays unique over time. */
   uint32_t token = ((++e->next_pub_token) << 10) | slot;
   if (!token) token = ((++e->next_pub_token) << 10) | slot;
-  cJSON *out = cJSON_CreateObject();
-  cJSON_AddItemToObject(out, "type", cJSON_Duplicate(type, 1));
-  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-  cJSON_AddItemToObject(out, "data", data ? cJSON_Duplicate(data, 1) : cJSON_CreateNull());
-  if (prio) cJSON_AddItemToObject(out, "priority", cJSON_Duplicate(prio, 1));
-  if (meta) cJSON_AddItemToObject(out, "metadata", cJSON_Duplicate(meta, 1));
-  char *json = cJSON_PrintUnformatted(out);
-  cJSON_Delete(out);
-  if (!json) {
-    ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
-    return;
-  }
   e->pubs[slot].token = token;
   e->pubs[slot].conn = c;
   e->pubs[slot].ref_json = ref ? ew__strndup(ref, strlen(ref)) : NULL;
   atomic_fetch_add(&e->client_publishes, 1);
-  ew__engine_post(e, EW_MSG_EVENT, token, (int64_t)c->id, json, strlen(json));
-  cJSON_free(json);
+  ew__engine_post(e, EW_MSG_EVENT, token, (int64_t)c->id, msg, len);
+}
+
+/* True when the top-level member holds a \u0000, which cJSON would cut at. */
+static int ew__nul_in(const ew__json_info_t *info, const char *key) {
+  const ew__json_member_t *m = ew__json_member(info, key);
+  return m && m->has_nul_escape;
 }
 
 void ew__wsproto_message(ew__conn_t *c, const char *msg, size_t len) {
-  cJSON *root = cJSON_ParseWithLength(msg, len);
-  if (!root || !cJSON_IsObject(root)) {
-    cJSON_Delete(root);
-    ew__wsproto_error(c, NULL, EW_EJSON, "each message must be a JSON object with an op", NULL);
+  ew__json_info_t info;
+  if (ew__json_check(msg, len, &info)) {
+    ew__wsproto_error(c, NULL, EW_EJSON, "each message must be one JSON object (RFC 8259) with an op", NULL);
     return;
   }
-  const cJSON *refv = cJSON_GetObjectItemCaseSensitive(root, "ref");
-  char *ref = refv ? cJSON_PrintUnformatted(refv) : NULL;
-  const cJSON *op = cJSON_GetObjectItemCaseSensitive(root, "op");
-  const char *name = cJSON_IsString(op) ? op->valuestring : "";
-  if (!strcmp(name, "sub"))
-    ew__op_sub(c, root, ref);
-  else if (!strcmp(name, "unsub"))
-    ew__op_unsub(c, root, ref);
-  else if (!strcmp(name, "pub"))
-    ew__op_pub(c, root, ref);
-  else if (!strcmp(name, "ping"))
+  const ew__json_member_t *refm = ew__json_member(&info, "ref");
+  char *ref = refm ? ew__strndup(refm->val, refm->val_len) : NULL; /* echoed verbatim */
+  cJSON *root = cJSON_ParseWithLength(msg, len);
+  const cJSON *op = root ? cJSON_GetObjectItemCaseSensitive(root, "op") : NULL;
+  const char *name = cJSON_IsString(op) && !ew__nul_in(&info, "op") ? op->valuestring : "";
+  if (!root || !cJSON_IsObject(root)) {
+    ew__wsproto_error(c, ref, EW_EJSON, "each message must be a JSON object with an op", NULL);
+  } else if (info.duplicate_key) {
+    ew__wsproto_error(c, ref, EW_EJSON, "a key appears twice in the op (or the op has over 16 keys)", NULL);
+  } else if (!strcmp(name, "sub") || !strcmp(name, "unsub")) {
+    if (ew__nul_in(&info, "patterns"))
+      ew__wsproto_error(c, ref, EW_EPATTERN, "patterns must not contain NUL characters", NULL);
+    else if (ew__nul_in(&info, "since"))
+      ew__wsproto_error(c, ref, EW_ESINCE, "since must be an event id \"<ms>-<seq>\"", NULL);
+    else if (name[0] == 's')
+      ew__op_sub(c, root, ref);
+    else
+      ew__op_unsub(c, root, ref);
+  } else if (!strcmp(name, "pub")) {
+    if (ew__nul_in(&info, "type"))
+      ew__wsproto_error(c, ref, EW_EEVENT_NAME, "type must not contain NUL characters", NULL);
+    else if (ew__nul_in(&info, "priority"))
+      ew__wsproto_error(c, ref, EW_EINVAL, "priority must be low, normal, high or critical", NULL);
+    else
+      ew__op_pub(c, root, ref, msg, len); /* data and metadata go to JS whole */
+  } else if (!strcmp(name, "ping")) {
     ew__reply(c, "ack", ref, NULL);
-  else
+  } else {
     ew__wsproto_error(c, ref, EW_EUNKNOWN_OP, "op must be one of sub, unsub, pub, ping", NULL);
-  cJSON_free(ref);
+  }
+  ew__free(ref);
   cJSON_Delete(root);
 }

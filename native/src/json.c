@@ -1,0 +1,197 @@
+/* json.c - strict RFC 8259 syntax check (see json.h). */
+#include "json.h"
+
+#include <string.h>
+
+#define EW__JSON_DEPTH 64
+
+typedef struct ew__jscan {
+  const char *p, *end;
+  ew__json_info_t *info;
+  int nuls; /* \u0000 escapes seen so far */
+} ew__jscan_t;
+
+static void ew__ws(ew__jscan_t *j) {
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+
+static int ew__hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int ew__string(ew__jscan_t *j) {
+  j->p++; /* opening quote */
+  while (j->p < j->end) {
+    unsigned char c = (unsigned char)*j->p;
+    if (c == '"') {
+      j->p++;
+      return 0;
+    }
+    if (c < 0x20) return -1; /* raw control characters must be escaped */
+    if (c != '\\') {
+      j->p++;
+      continue;
+    }
+    if (j->end - j->p < 2) return -1;
+    char e = j->p[1];
+    if (e == 'u') {
+      if (j->end - j->p < 6 || !ew__hex(j->p[2]) || !ew__hex(j->p[3]) || !ew__hex(j->p[4]) || !ew__hex(j->p[5]))
+        return -1;
+      if (!memcmp(j->p + 2, "0000", 4)) {
+        j->info->has_nul_escape = 1;
+        j->nuls++;
+      }
+      j->p += 6;
+    } else if (strchr("\"\\/bfnrt", e) && e) {
+      j->p += 2;
+    } else {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+static int ew__digits(ew__jscan_t *j) {
+  const char *s = j->p;
+  while (j->p < j->end && *j->p >= '0' && *j->p <= '9') j->p++;
+  return j->p > s ? 0 : -1;
+}
+
+static int ew__number(ew__jscan_t *j) {
+  if (*j->p == '-') j->p++;
+  if (j->p >= j->end) return -1;
+  if (*j->p == '0') {
+    j->p++; /* no leading zeros */
+  } else if (ew__digits(j)) {
+    return -1;
+  }
+  if (j->p < j->end && *j->p == '.') {
+    j->p++;
+    if (ew__digits(j)) return -1;
+  }
+  if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+    j->p++;
+    if (j->p < j->end && (*j->p == '+' || *j->p == '-')) j->p++;
+    if (ew__digits(j)) return -1;
+  }
+  return 0;
+}
+
+static int ew__literal(ew__jscan_t *j, const char *lit) {
+  size_t n = strlen(lit);
+  if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n)) return -1;
+  j->p += n;
+  return 0;
+}
+
+static int ew__value(ew__jscan_t *j, int depth);
+
+static int ew__object(ew__jscan_t *j, int depth) {
+  j->p++;
+  ew__ws(j);
+  if (j->p < j->end && *j->p == '}') {
+    j->p++;
+    return 0;
+  }
+  for (;;) {
+    ew__ws(j);
+    if (j->p >= j->end || *j->p != '"') return -1;
+    const char *key = j->p + 1;
+    if (ew__string(j)) return -1;
+    size_t key_len = (size_t)(j->p - 1 - key);
+    ew__ws(j);
+    if (j->p >= j->end || *j->p != ':') return -1;
+    j->p++;
+    ew__ws(j);
+    const char *val = j->p;
+    int nuls_before = j->nuls;
+    if (ew__value(j, depth + 1)) return -1;
+    if (depth == 1) {
+      ew__json_info_t *info = j->info;
+      for (int i = 0; i < info->nmembers; i++)
+        if (info->members[i].key_len == key_len && !memcmp(info->members[i].key, key, key_len))
+          info->duplicate_key = 1;
+      if (info->nmembers < EW__JSON_MEMBERS) {
+        ew__json_member_t *m = &info->members[info->nmembers++];
+        m->key = key;
+        m->key_len = key_len;
+        m->val = val;
+        m->val_len = (size_t)(j->p - val);
+        m->has_nul_escape = j->nuls != nuls_before;
+      } else {
+        /* Too many members to check for duplicates: refuse rather than guess. */
+        info->duplicate_key = 1;
+      }
+    }
+    ew__ws(j);
+    if (j->p >= j->end) return -1;
+    if (*j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (*j->p == '}') {
+      j->p++;
+      return 0;
+    }
+    return -1;
+  }
+}
+
+static int ew__array(ew__jscan_t *j, int depth) {
+  j->p++;
+  ew__ws(j);
+  if (j->p < j->end && *j->p == ']') {
+    j->p++;
+    return 0;
+  }
+  for (;;) {
+    ew__ws(j);
+    if (ew__value(j, depth + 1)) return -1;
+    ew__ws(j);
+    if (j->p >= j->end) return -1;
+    if (*j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (*j->p == ']') {
+      j->p++;
+      return 0;
+    }
+    return -1;
+  }
+}
+
+static int ew__value(ew__jscan_t *j, int depth) {
+  if (depth > EW__JSON_DEPTH || j->p >= j->end) return -1;
+  switch (*j->p) {
+    case '{': return ew__object(j, depth);
+    case '[': return ew__array(j, depth);
+    case '"': return ew__string(j);
+    case 't': return ew__literal(j, "true");
+    case 'f': return ew__literal(j, "false");
+    case 'n': return ew__literal(j, "null");
+    default:
+      if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) return ew__number(j);
+      return -1;
+  }
+}
+
+const ew__json_member_t *ew__json_member(const ew__json_info_t *info, const char *key) {
+  size_t n = strlen(key);
+  for (int i = 0; i < info->nmembers; i++)
+    if (info->members[i].key_len == n && !memcmp(info->members[i].key, key, n)) return &info->members[i];
+  return NULL;
+}
+
+int ew__json_check(const char *s, size_t len, ew__json_info_t *info) {
+  ew__jscan_t j;
+  memset(&j, 0, sizeof j);
+  memset(info, 0, sizeof *info);
+  j.p = s;
+  j.end = s + len;
+  j.info = info;
+  ew__ws(&j);
+  if (ew__value(&j, 1)) return -1;
+  ew__ws(&j);
+  return j.p == j.end ? 0 : -1;
+}

@@ -1,0 +1,40 @@
+/*
+ * json.h - a strict RFC 8259 syntax check for client messages.
+ *
+ * cJSON (which parses the ops) accepts leading zeros, "1.", raw control
+ * characters in strings and trailing bytes, and cuts strings at an escaped
+ * NUL. This pass refuses what the RFC refuses before cJSON sees the text, and
+ * reports what the op handlers need to know: the raw text of each top-level
+ * member (a "ref" is echoed verbatim), which of them hold a \u0000 escape
+ * (cJSON would cut the string there), and duplicate top-level keys. Pure
+ * function: any thread.
+ */
+#ifndef EW_JSON_H
+#define EW_JSON_H
+
+#include <stddef.h>
+
+#define EW__JSON_MEMBERS 16
+
+/* One top-level member of an object: raw key and value text. */
+typedef struct ew__json_member {
+  const char *key, *val;
+  size_t key_len, val_len;
+  int has_nul_escape;       /* a \u0000 inside the value */
+} ew__json_member_t;
+
+typedef struct ew__json_info {
+  int has_nul_escape;       /* a \u0000 somewhere */
+  int duplicate_key;        /* a top-level key appears twice */
+  int nmembers;             /* top-level members recorded (at most EW__JSON_MEMBERS) */
+  ew__json_member_t members[EW__JSON_MEMBERS];
+} ew__json_info_t;
+
+/* The recorded top-level member named `key`, or NULL. */
+const ew__json_member_t *ew__json_member(const ew__json_info_t *info, const char *key);
+
+/* 0 when `s` is exactly one JSON value (with optional surrounding
+ * whitespace) nested at most 64 deep; -1 otherwise. */
+int ew__json_check(const char *s, size_t len, ew__json_info_t *info);
+
+#endif
