@@ -44,10 +44,10 @@ class EnvelopeEncoder {
     }
   }
 
-  /** Envelope for an event that is not forwarded (no engine). */
+  /** Envelope for an event (the id is taken here, in emit order). */
   localEnvelope(type, data, options) {
-    const id = native.idNext();
-    const env = { id, type, data, source: this.source, timestamp: idTime(id) };
+    const ms = nextIdMs();
+    const env = { id: `${ms}-${idSeq}`, type, data, source: this.source, timestamp: ms };
     if (options) applyOptions(env, options);
     return env;
   }
@@ -79,8 +79,21 @@ function isWellFormed(s) {
   return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s);
 }
 
-function idTime(id) {
-  return Number(id.slice(0, id.indexOf('-')));
+// Ids "<ms>-<seq>", strictly increasing per process (per JS realm): every
+// event id of a bus is taken on its JS thread, in emit order (client
+// publishes come through here too), so history stays sorted by id. A clock
+// that steps back keeps the last ms and bumps seq, like Redis stream ids.
+let idMs = 0;
+let idSeq = 0;
+function nextIdMs() {
+  const now = Date.now();
+  if (now > idMs) {
+    idMs = now;
+    idSeq = 0;
+  } else {
+    idSeq++;
+  }
+  return idMs;
 }
 
 function applyOptions(env, options) {

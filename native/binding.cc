@@ -156,18 +156,20 @@ class Engine : public Napi::ObjectWrap<Engine> {
 
   Napi::Value Closed(Napi::Env env) { return Napi::Number::New(env, EW_ECLOSED); }
 
-  // send(batch: string, count: number, req: number) -> 0 | EW_E*
+  // send(batch: Buffer, length, count, req) -> 0 | EW_E*. The bytes are
+  // copied into the inbox, so the caller may reuse its buffer at once.
+  // (A string would cost a UTF-16/Latin-1 -> UTF-8 pass here on the JS
+  // thread; the bus writes records into a Buffer as they are emitted.)
   Napi::Value Send(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
-    if (info.Length() < 3 || !info[0].IsString()) return Napi::Number::New(env, EW_EINVAL);
-    size_t len = 0;
-    napi_get_value_string_utf8(env, info[0], nullptr, 0, &len);
-    buf_.resize(len + 1);
-    napi_get_value_string_utf8(env, info[0], &buf_[0], len + 1, &len);
-    size_t count = (size_t)info[1].As<Napi::Number>().Int64Value();
-    uint32_t req = info[2].As<Napi::Number>().Uint32Value();
-    return Napi::Number::New(env, ew_engine_send(engine_, buf_.data(), len, count, req));
+    if (info.Length() < 4 || !info[0].IsBuffer()) return Napi::Number::New(env, EW_EINVAL);
+    Napi::Buffer<char> b = info[0].As<Napi::Buffer<char>>();
+    size_t len = (size_t)info[1].As<Napi::Number>().Int64Value();
+    if (len > b.Length()) return Napi::Number::New(env, EW_EINVAL);
+    size_t count = (size_t)info[2].As<Napi::Number>().Int64Value();
+    uint32_t req = info[3].As<Napi::Number>().Uint32Value();
+    return Napi::Number::New(env, ew_engine_send(engine_, b.Data(), len, count, req));
   }
 
   static int64_t IntOpt(Napi::Object o, const char *key) {
@@ -300,7 +302,6 @@ class Engine : public Napi::ObjectWrap<Engine> {
 
   ew_engine_t *engine_ = nullptr;  // {js}
   Napi::ThreadSafeFunction tsfn_;  // calls from the engine thread
-  std::string buf_;                // {js} reused copy buffer for send()
 };
 
 // ---- Matcher: the C trie exposed for tests (differential vs eventemitter2) --

@@ -168,6 +168,9 @@ static void ew__on_batch(ew_engine_t *e, const ew__cmd_t *c) {
   atomic_fetch_add(&e->bad_records, bad);
   atomic_fetch_add(&e->bytes_in, c->len);
   if (c->req) ew__engine_post(e, EW_MSG_REPLY, c->req, 0, NULL, 0);
+  /* Write after every batch, not only after the whole drain: sockets start
+   * sending sooner and backlogs hold at most about one batch. */
+  ew__engine_flush(e);
 }
 
 static void ew__on_nack(ew_engine_t *e, const ew__cmd_t *c) {

@@ -9,9 +9,10 @@
  * offset into the first frame and waits for the writeable callback.
  *
  * Slow clients: the backlog is bounded in frames and bytes. An event that
- * does not fit first evicts queued `low` events; a `low` event that still
- * does not fit is dropped (counted, then announced with a `dropped` notice);
- * a `normal`+ event that does not fit closes the connection with 4008.
+ * does not fit first gets the socket to take what it can, then evicts queued
+ * `low` events; a `low` event that still does not fit is dropped (counted,
+ * then announced with a `dropped` notice once the backlog has emptied); a
+ * `normal`+ event that does not fit closes the connection with 4008.
  */
 #include <errno.h>
 #include <libwebsockets.h>
@@ -128,6 +129,12 @@ int ew__conn_deliver(ew__conn_t *c, ew__frame_t *f) {
   ew__server_t *s = c->srv;
   size_t max_frames = s->backlog_max_frames, max_bytes = s->backlog_max_bytes;
   if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
+    /* Full: give the socket what it takes first, so a burst larger than the
+     * backlog only hurts a client that is really not reading. */
+    ew__conn_flush(c);
+    if (c->state != EW__CONN_WS || c->dead) return 0;
+  }
+  if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
     if (c->q_low) ew__evict_low(c, max_frames, max_bytes, f->len);
     if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
       if (f->prio == EW__PRIO_LOW) {
@@ -198,8 +205,9 @@ void ew__conn_flush(ew__conn_t *c) {
   int fd = (int)lws_get_socket_fd(c->wsi);
   for (int rounds = 0; rounds < 4; rounds++) {
     if (c->catching_up) ew__refill(c);
-    if (c->dropped && c->state == EW__CONN_WS && c->q_bytes < c->srv->backlog_max_bytes / 2)
-      ew__send_drop_notice(c);
+    /* The notice goes out once the client has caught up (nothing queued), so
+     * notices can never crowd events out of a full backlog. */
+    if (c->dropped && c->state == EW__CONN_WS && c->q_count == 0) ew__send_drop_notice(c);
     if (c->q_count == 0) break;
 
     struct iovec iov[EW__IOV_MAX];
@@ -257,6 +265,7 @@ void ew__conn_flush(ew__conn_t *c) {
     c->q_cap = 0;
     c->q_head = 0;
   }
+  if (c->dropped && c->state == EW__CONN_WS && c->q_count == 0) ew__send_drop_notice(c);
   if (c->q_count || c->catching_up || c->state == EW__CONN_CLOSING) ew__want_write(c);
 }
 
