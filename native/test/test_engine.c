@@ -11,44 +11,7 @@
 
 #include "engine.h"
 #include "test.h"
-
-typedef struct waiter {
-  pthread_mutex_t lock;
-  pthread_cond_t cond;
-  int notified;
-} waiter_t;
-
-static void on_notify(void *arg) {
-  waiter_t *w = arg;
-  pthread_mutex_lock(&w->lock);
-  w->notified = 1;
-  pthread_cond_signal(&w->cond);
-  pthread_mutex_unlock(&w->lock);
-}
-
-/* Waits for the next notification and returns the first message of `kind`,
- * freeing the others. */
-static ew_msg_t *wait_msg(ew_engine_t *e, waiter_t *w, ew_msg_kind_t kind) {
-  for (int tries = 0; tries < 100; tries++) {
-    pthread_mutex_lock(&w->lock);
-    while (!w->notified) pthread_cond_wait(&w->cond, &w->lock);
-    w->notified = 0;
-    pthread_mutex_unlock(&w->lock);
-    ew_msg_t *found = NULL, *m = ew_engine_take(e);
-    while (m) {
-      ew_msg_t *next = m->next;
-      if (!found && m->kind == kind) {
-        found = m;
-        found->next = NULL;
-      } else {
-        ew_msg_free(m);
-      }
-      m = next;
-    }
-    if (found) return found;
-  }
-  return NULL;
-}
+#include "waiter.h"
 
 static waiter_t W = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
 
