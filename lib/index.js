@@ -29,6 +29,11 @@ const META_EVENTS = new Set(['newListener', 'removeListener', 'removeListenerAny
 
 const kState = Symbol('eventwire.state');
 
+// A single plain-object argument with a string `type` is an envelope emit.
+function isEnvelopeArg(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.type === 'string';
+}
+
 // Buses whose engine must be stopped if the process exits without close().
 const liveBuses = new Set();
 let exitHookInstalled = false;
@@ -75,6 +80,7 @@ class EventBus extends EventEmitter2 {
   // ---- emitting ---------------------------------------------------------
 
   emit(type, ...args) {
+    if (args.length === 0 && isEnvelopeArg(type)) return this._emitEnvelope(type);
     const st = this[kState];
     const name = this._forwardName(type);
     if (name === null) return super.emit(type, ...args);
@@ -85,6 +91,27 @@ class EventBus extends EventEmitter2 {
     st.current = env;
     try {
       return super.emit(type, ...args);
+    } finally {
+      st.current = prev;
+    }
+  }
+
+  // emit({ type, data, source, metadata, priority, version }): the envelope
+  // style of the migration guides. Local listeners get `data`; subscribers
+  // and clients get the envelope with those fields (id and timestamp are
+  // always assigned here).
+  _emitEnvelope(e) {
+    const st = this[kState];
+    const name = this._forwardName(e.type);
+    if (name === null) return super.emit(e.type, e.data);
+    if (st.closed) throw makeError('ERR_CLOSED', `cannot emit "${name}" after close()`);
+    const options = {};
+    for (const key of ['source', 'metadata', 'priority', 'version']) if (e[key] !== undefined) options[key] = e[key];
+    const env = this._accept(name, e.data, options);
+    const prev = st.current;
+    st.current = env;
+    try {
+      return super.emit(e.type, e.data);
     } finally {
       st.current = prev;
     }
@@ -411,6 +438,15 @@ class EventBus extends EventEmitter2 {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * A web ReadableStream of Server-Sent Events (bytes) for the events
+   * matching `pattern`, resuming after `lastEventId`; closes on `signal`
+   * abort. For Next.js route handlers and other fetch-style servers.
+   */
+  createEventStream(options) {
+    return require('./sse').createEventStream(this, options);
   }
 
   /** Serves a static document at GET `path` on the engine's server. */
