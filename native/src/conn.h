@@ -108,6 +108,22 @@ int ew__ws_rx(ew__conn_t *c, const uint8_t *in, size_t len);
 /* Queues a JSON text frame built from a NUL-terminated string. */
 void ew__ws_send_text(ew__conn_t *c, const char *json, size_t len);
 
+/* subs.c ------------------------------------------------------------------ */
+
+typedef struct ew_engine ew_engine_t;
+/* 0, or EW_EPATTERN with a message saying what is allowed. */
+int ew__subs_check(const ew_engine_t *e, const char *p, size_t len, char *msg, size_t msglen);
+/* Adds the (checked) patterns not held yet. 0, EW_ELIMIT or EW_ENOMEM. */
+int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg, size_t msglen);
+/* Removes those held; returns how many. */
+size_t ew__subs_remove(ew__conn_t *c, const char *const *patterns, size_t n);
+void ew__subs_clear(ew__conn_t *c);
+/* Parses a resume id: an event id that is not in the future. 0 or EW_ESINCE. */
+int ew__since_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq);
+/* Replays history after (ms, seq), then live. 0, or EW_EHISTORY_GAP with the
+ * oldest kept id in `oldest` ("" when history is empty): replay starts there. */
+int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size_t oldest_len);
+
 /* wsproto.c --------------------------------------------------------------- */
 
 /* Handles one complete text message (a client op). */

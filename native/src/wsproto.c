@@ -50,48 +50,47 @@ void ew__wsproto_error(ew__conn_t *c, const char *ref_json, int err, const char 
   atomic_fetch_add(&c->srv->engine->op_errors, 1);
 }
 
-static int ew__has_pattern(const ew__conn_t *c, const char *p) {
-  for (uint8_t i = 0; i < c->npatterns; i++)
-    if (!strcmp(c->patterns[i], p)) return 1;
-  return 0;
-}
-
-/* Checks `patterns`: a non-empty array of valid pattern strings. */
-static int ew__check_patterns(ew__conn_t *c, const cJSON *arr, const char *ref, char *msg, size_t msglen) {
-  if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
+/* Collects `patterns` (a non-empty array of valid pattern strings) into
+ * list; replies the error and returns -1 otherwise. */
+static int ew__patterns_arg(ew__conn_t *c, const cJSON *arr, const char *ref, const char **list, size_t *n) {
+  char msg[256];
+  int size = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+  if (size == 0) {
     ew__wsproto_error(c, ref, EW_EINVAL, "patterns must be a non-empty array of strings", NULL);
     return -1;
   }
+  if (size > 4 * EW__MAX_PATTERNS) {
+    snprintf(msg, sizeof msg, "at most %d patterns per connection", EW__MAX_PATTERNS);
+    ew__wsproto_error(c, ref, EW_ELIMIT, msg, NULL);
+    return -1;
+  }
+  *n = 0;
   const cJSON *it;
   cJSON_ArrayForEach(it, arr) {
     if (!cJSON_IsString(it)) {
       ew__wsproto_error(c, ref, EW_EINVAL, "patterns must be a non-empty array of strings", NULL);
       return -1;
     }
-    if (ew_pattern_check(it->valuestring, strlen(it->valuestring), c->srv->engine->delim)) {
-      snprintf(msg, msglen, "invalid pattern \"%.64s\": 1..512 bytes in at most 32 non-empty segments; "
-               "\"*\" is one segment, \"**\" zero or more, not twice in a row", it->valuestring);
-      ew__wsproto_error(c, ref, EW_EPATTERN, msg, NULL);
+    int rc = ew__subs_check(c->srv->engine, it->valuestring, strlen(it->valuestring), msg, sizeof msg);
+    if (rc) {
+      ew__wsproto_error(c, ref, rc, msg, NULL);
       return -1;
     }
+    list[(*n)++] = it->valuestring;
   }
   return 0;
 }
 
 static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
-  ew_engine_t *e = c->srv->engine;
+  const char *list[4 * EW__MAX_PATTERNS];
+  size_t n;
   char msg[256];
-  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "patterns");
-  if (ew__check_patterns(c, arr, ref, msg, sizeof msg)) return;
+  if (ew__patterns_arg(c, cJSON_GetObjectItemCaseSensitive(root, "patterns"), ref, list, &n)) return;
   const cJSON *since = cJSON_GetObjectItemCaseSensitive(root, "since");
   uint64_t sms = 0, sseq = 0;
   if (since && !cJSON_IsNull(since)) {
-    if (!cJSON_IsString(since) || ew__id_parse(since->valuestring, strlen(since->valuestring), &sms, &sseq)) {
-      ew__wsproto_error(c, ref, EW_ESINCE, "since must be an event id \"<ms>-<seq>\"", NULL);
-      return;
-    }
-    if (sms > ew__now_ms() + 1000) {
-      ew__wsproto_error(c, ref, EW_ESINCE, "since lies in the future", NULL);
+    if (!cJSON_IsString(since) || ew__since_parse(since->valuestring, strlen(since->valuestring), &sms, &sseq)) {
+      ew__wsproto_error(c, ref, EW_ESINCE, "since must be the id \"<ms>-<seq>\" of a past event", NULL);
       return;
     }
     if (c->npatterns) {
@@ -103,95 +102,39 @@ static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
   } else {
     since = NULL;
   }
-  int fresh = 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, arr) {
-    if (ew__has_pattern(c, it->valuestring)) continue;
-    int repeated = 0; /* the same pattern twice in one sub counts once */
-    for (const cJSON *prev = arr->child; prev != it; prev = prev->next)
-      if (!strcmp(prev->valuestring, it->valuestring)) repeated = 1;
-    fresh += !repeated;
-  }
-  if (c->npatterns + fresh > EW__MAX_PATTERNS) {
-    snprintf(msg, sizeof msg, "at most %d patterns per connection", EW__MAX_PATTERNS);
-    ew__wsproto_error(c, ref, EW_ELIMIT, msg, NULL);
+  int rc = ew__subs_add(c, list, n, msg, sizeof msg);
+  if (rc) {
+    ew__wsproto_error(c, ref, rc, msg, NULL);
     return;
-  }
-  if (fresh) {
-    char **grown = ew__realloc(c->patterns, (size_t)(c->npatterns + fresh) * sizeof *grown);
-    if (!grown) {
-      ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
-      return;
-    }
-    c->patterns = grown;
-  }
-  cJSON_ArrayForEach(it, arr) {
-    const char *p = it->valuestring;
-    if (ew__has_pattern(c, p)) continue;
-    char *copy = ew__strndup(p, strlen(p));
-    if (!copy || ew__matcher_add(e->matcher, p, strlen(p), c)) {
-      ew__free(copy);
-      ew__wsproto_error(c, ref, EW_ENOMEM, "out of memory", NULL);
-      return;
-    }
-    c->patterns[c->npatterns++] = copy;
-    atomic_fetch_add(&e->subscriptions, 1);
   }
   if (!since) {
     ew__reply(c, "ack", ref, NULL);
     return;
   }
-  ew__history_t *h = &e->history;
-  if (ew__history_gap(h, sms, sseq)) {
+  char oldest[EW_ID_MAX];
+  if (ew__subs_resume(c, sms, sseq, oldest, sizeof oldest) == EW_EHISTORY_GAP) {
     char extra[96];
-    ew__frame_t *oldest = ew__history_at(h, h->tail);
-    if (oldest)
-      snprintf(extra, sizeof extra, "\"oldest\":\"%llu-%llu\"", (unsigned long long)oldest->id_ms,
-               (unsigned long long)oldest->id_seq);
+    if (oldest[0])
+      snprintf(extra, sizeof extra, "\"oldest\":\"%s\"", oldest);
     else
       snprintf(extra, sizeof extra, "\"oldest\":null");
     ew__wsproto_error(c, ref, EW_EHISTORY_GAP,
                       "events after since were evicted from history: replaying from the oldest kept", extra);
-    c->cursor = h->tail;
   } else {
     ew__reply(c, "ack", ref, NULL);
-    c->cursor = ew__history_after(h, sms, sseq);
   }
-  c->catching_up = c->cursor < h->head;
-  ew__conn_mark_dirty(c);
 }
 
 static void ew__op_unsub(ew__conn_t *c, const cJSON *root, const char *ref) {
-  char msg[256];
-  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "patterns");
-  if (ew__check_patterns(c, arr, ref, msg, sizeof msg)) return;
-  int removed = 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, arr) {
-    for (uint8_t i = 0; i < c->npatterns; i++) {
-      if (strcmp(c->patterns[i], it->valuestring)) continue;
-      ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
-      ew__free(c->patterns[i]);
-      c->patterns[i] = c->patterns[--c->npatterns];
-      atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
-      removed++;
-      break;
-    }
-  }
-  snprintf(msg, sizeof msg, "\"removed\":%d", removed);
+  const char *list[4 * EW__MAX_PATTERNS];
+  size_t n;
+  if (ew__patterns_arg(c, cJSON_GetObjectItemCaseSensitive(root, "patterns"), ref, list, &n)) return;
+  char msg[32];
+  snprintf(msg, sizeof msg, "\"removed\":%zu", ew__subs_remove(c, list, n));
   ew__reply(c, "ack", ref, msg);
 }
 
-void ew__wsproto_unsubscribe_all(ew__conn_t *c) {
-  for (uint8_t i = 0; i < c->npatterns; i++) {
-    ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
-    ew__free(c->patterns[i]);
-    atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
-  }
-  ew__free(c->patterns);
-  c->patterns = NULL;
-  c->npatterns = 0;
-}
+void ew__wsproto_unsubscribe_all(ew__conn_t *c) { ew__subs_clear(c); }
 
 /* A client publish goes to JS (EW_MSG_EVENT with the raw op text, so data
  * reaches JSON.parse untouched), which checks it again and emits it like any

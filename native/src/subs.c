@@ -1,0 +1,111 @@
+/*
+ * subs.c - a connection's subscriptions and its resume point, whatever the
+ * transport (/ws JSON, Socket.IO, SSE). Engine thread only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "engine.h"
+
+static int ew__has_pattern(const ew__conn_t *c, const char *p) {
+  for (uint8_t i = 0; i < c->npatterns; i++)
+    if (!strcmp(c->patterns[i], p)) return 1;
+  return 0;
+}
+
+int ew__subs_check(const ew_engine_t *e, const char *p, size_t len, char *msg, size_t msglen) {
+  if (!ew_pattern_check(p, len, e->delim)) return 0;
+  snprintf(msg, msglen,
+           "invalid pattern \"%.64s\": 1..512 bytes in at most 32 non-empty segments; "
+           "\"*\" is one segment, \"**\" zero or more, not twice in a row",
+           p);
+  return EW_EPATTERN;
+}
+
+int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg, size_t msglen) {
+  ew_engine_t *e = c->srv->engine;
+  size_t fresh = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ew__has_pattern(c, patterns[i])) continue;
+    int repeated = 0; /* the same pattern twice in one request counts once */
+    for (size_t k = 0; k < i && !repeated; k++) repeated = !strcmp(patterns[k], patterns[i]);
+    fresh += !repeated;
+  }
+  if (c->npatterns + fresh > EW__MAX_PATTERNS) {
+    snprintf(msg, msglen, "at most %d patterns per connection", EW__MAX_PATTERNS);
+    return EW_ELIMIT;
+  }
+  if (!fresh) return 0;
+  char **grown = ew__realloc(c->patterns, (c->npatterns + fresh) * sizeof *grown);
+  if (!grown) {
+    snprintf(msg, msglen, "out of memory");
+    return EW_ENOMEM;
+  }
+  c->patterns = grown;
+  for (size_t i = 0; i < n; i++) {
+    const char *p = patterns[i];
+    if (ew__has_pattern(c, p)) continue;
+    char *copy = ew__strndup(p, strlen(p));
+    if (!copy || ew__matcher_add(e->matcher, p, strlen(p), c)) {
+      ew__free(copy);
+      snprintf(msg, msglen, "out of memory");
+      return EW_ENOMEM;
+    }
+    c->patterns[c->npatterns++] = copy;
+    atomic_fetch_add(&e->subscriptions, 1);
+  }
+  return 0;
+}
+
+size_t ew__subs_remove(ew__conn_t *c, const char *const *patterns, size_t n) {
+  size_t removed = 0;
+  for (size_t k = 0; k < n; k++) {
+    for (uint8_t i = 0; i < c->npatterns; i++) {
+      if (strcmp(c->patterns[i], patterns[k])) continue;
+      ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
+      ew__free(c->patterns[i]);
+      c->patterns[i] = c->patterns[--c->npatterns];
+      atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
+      removed++;
+      break;
+    }
+  }
+  return removed;
+}
+
+void ew__subs_clear(ew__conn_t *c) {
+  for (uint8_t i = 0; i < c->npatterns; i++) {
+    ew__matcher_remove(c->srv->engine->matcher, c->patterns[i], strlen(c->patterns[i]), c);
+    ew__free(c->patterns[i]);
+    atomic_fetch_sub(&c->srv->engine->subscriptions, 1);
+  }
+  ew__free(c->patterns);
+  c->patterns = NULL;
+  c->npatterns = 0;
+}
+
+int ew__since_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq) {
+  if (ew__id_parse(s, len, ms, seq)) return EW_ESINCE;
+  if (*ms > ew__now_ms() + 1000) return EW_ESINCE; /* in the future */
+  return 0;
+}
+
+int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size_t oldest_len) {
+  ew__history_t *h = &c->srv->engine->history;
+  int rc = 0;
+  if (ew__history_gap(h, ms, seq)) {
+    ew__frame_t *f = ew__history_at(h, h->tail);
+    if (f)
+      snprintf(oldest, oldest_len, "%llu-%llu", (unsigned long long)f->id_ms, (unsigned long long)f->id_seq);
+    else
+      oldest[0] = '\0';
+    c->cursor = h->tail;
+    rc = EW_EHISTORY_GAP;
+  } else {
+    c->cursor = ew__history_after(h, ms, seq);
+  }
+  c->catching_up = c->cursor < h->head;
+  ew__conn_mark_dirty(c);
+  return rc;
+}
