@@ -16,6 +16,7 @@ const MSG_LISTENING = 1;
 const MSG_REPLY = 2;
 const MSG_CLOSED = 3;
 const MSG_EVENT = 4;
+const MSG_AUTH = 5;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // reaches these, so a tight emit loop keeps bounded JS memory. Records are
@@ -354,6 +355,10 @@ class EventBus extends EventEmitter2 {
         this._onClientPublish(req, data);
         continue;
       }
+      if (kind === MSG_AUTH) {
+        this._onAuthorize(req, data);
+        continue;
+      }
       const p = st.pending.get(req);
       if (!p) continue;
       st.pending.delete(req);
@@ -404,7 +409,28 @@ class EventBus extends EventEmitter2 {
         st.current = prev;
       }
     } catch (err) {
-      if (st.engine) st.engine.nack(token, errnoOf(err.code) || errnoOf('ERR_ENGINE'), String(err.message));
+      if (st.engine) st.engine.answer(token, errnoOf(err.code) || errnoOf('ERR_ENGINE'), String(err.message));
+    }
+  }
+
+  // A Socket.IO connect waiting for options.server.authorize(auth, info):
+  // true (or { ok: true }) accepts; false, { ok: false, message } or a throw
+  // refuses with a connect_error carrying the message.
+  _onAuthorize(token, json) {
+    const st = this[kState];
+    const answer = (ok, message) => {
+      if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? '' : String(message || 'not authorized'));
+    };
+    let info;
+    try {
+      info = JSON.parse(json);
+      Promise.resolve(st.opts.server.authorize(info.auth, { transport: info.transport }))
+        .then((r) => {
+          if (r && typeof r === 'object') answer(r.ok !== false, r.message);
+          else answer(Boolean(r), undefined);
+        }, (err) => answer(false, err && err.message));
+    } catch (err) {
+      answer(false, err && err.message);
     }
   }
 

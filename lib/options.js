@@ -8,7 +8,7 @@ const EE2_KEYS = ['wildcard', 'delimiter', 'newListener', 'removeListener', 'max
   'verboseMemoryLeak', 'ignoreErrors'];
 const KNOWN = new Set([...EE2_KEYS, 'server', 'redis', 'engine', 'source', 'inbox', 'history']);
 const SERVER_KEYS = new Set(['port', 'host', 'path', 'maxConnections', 'maxPayload', 'heartbeatMs',
-  'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog']);
+  'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog', 'socketIo', 'sse', 'authorize']);
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bad(name, what) {
@@ -74,6 +74,22 @@ function normalizeServer(server) {
   const backlog = server.backlog === undefined ? {} : server.backlog;
   if (!isPlainObject(backlog)) throw bad('server.backlog', 'must be an object { maxFrames, maxBytes }');
   const heartbeatMs = intIn(server.heartbeatMs, 'server.heartbeatMs', 0, 3600000, envInt('WS_HEARTBEAT_INTERVAL', 30000));
+  const sio = server.socketIo === undefined ? {} : server.socketIo;
+  if (sio !== false && !isPlainObject(sio)) throw bad('server.socketIo', 'must be an object { path, pingIntervalMs, pingTimeoutMs } or false');
+  const sse = server.sse === undefined ? {} : server.sse;
+  if (sse !== false && !isPlainObject(sse)) throw bad('server.sse', 'must be an object { path, heartbeatMs, retryMs } or false');
+  const subPath = (v, name, dflt) => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'string' || !/^\/[\x21-\x7e]{0,254}$/.test(v) || v.includes('?')) {
+      throw bad(name, 'must start with "/" and hold only printable ASCII without "?"');
+    }
+    return v;
+  };
+  if (server.authorize !== undefined && typeof server.authorize !== 'function') {
+    throw bad('server.authorize', 'must be a function (auth, info) => boolean | Promise<boolean>');
+  }
+  const sseHeartbeatMs = sse === false ? 0
+    : intIn(sse.heartbeatMs, 'server.sse.heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000));
   return {
     port,
     host,
@@ -87,6 +103,15 @@ function normalizeServer(server) {
     allowClientPublish: server.allowClientPublish === true,
     backlogMaxFrames: intIn(backlog.maxFrames, 'server.backlog.maxFrames', 1, 1 << 24, 4096),
     backlogMaxBytes: intIn(backlog.maxBytes, 'server.backlog.maxBytes', 1024, 1024 * 1024 * 1024, 4 * 1024 * 1024),
+    // '' turns a transport off in the engine.
+    sioPath: sio === false ? '' : subPath(sio.path, 'server.socketIo.path', '/socket.io/'),
+    sioPingIntervalMs: sio === false ? 0 : intIn(sio.pingIntervalMs, 'server.socketIo.pingIntervalMs', 50, 3600000, 25000),
+    sioPingTimeoutMs: sio === false ? 0 : intIn(sio.pingTimeoutMs, 'server.socketIo.pingTimeoutMs', 50, 3600000, 20000),
+    ssePath: sse === false ? '' : subPath(sse.path, 'server.sse.path', '/events'),
+    sseHeartbeatMs: sseHeartbeatMs === 0 ? -1 : sseHeartbeatMs,
+    sseRetryMs: sse === false ? 0 : intIn(sse.retryMs, 'server.sse.retryMs', 1, 3600000, 3000),
+    authorize: server.authorize,
+    sioAuthorize: typeof server.authorize === 'function',
   };
 }
 

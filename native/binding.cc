@@ -60,7 +60,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("listen", &Engine::Listen),
                         InstanceMethod("route", &Engine::Route),
                         InstanceMethod("history", &Engine::History),
-                        InstanceMethod("nack", &Engine::Nack),
+                        InstanceMethod("answer", &Engine::Answer),
                         InstanceMethod("close", &Engine::Close),
                         InstanceMethod("dispose", &Engine::Dispose),
                         InstanceMethod("stats", &Engine::Stats),
@@ -187,6 +187,9 @@ class Engine : public Napi::ObjectWrap<Engine> {
     Napi::Object o = info[0].As<Napi::Object>();
     std::string host = o.Get("host").IsString() ? o.Get("host").As<Napi::String>().Utf8Value() : "";
     std::string path = o.Get("path").IsString() ? o.Get("path").As<Napi::String>().Utf8Value() : "";
+    // sioPath / ssePath: a string, or false (off: "")
+    std::string sio = o.Get("sioPath").IsString() ? o.Get("sioPath").As<Napi::String>().Utf8Value() : "";
+    std::string sse = o.Get("ssePath").IsString() ? o.Get("ssePath").As<Napi::String>().Utf8Value() : "";
     bool has_origins = o.Get("allowedOrigins").IsString();
     std::string origins = has_origins ? o.Get("allowedOrigins").As<Napi::String>().Utf8Value() : "";
     ew_server_options_t so = {};
@@ -201,6 +204,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
     so.allow_client_publish = o.Get("allowClientPublish").ToBoolean().Value();
     so.backlog_max_frames = (size_t)IntOpt(o, "backlogMaxFrames");
     so.backlog_max_bytes = (size_t)IntOpt(o, "backlogMaxBytes");
+    so.sio_path = sio.c_str();
+    so.sse_path = sse.c_str();
+    so.sse_retry_ms = (int)IntOpt(o, "sseRetryMs");
+    so.sse_heartbeat_ms = (int)IntOpt(o, "sseHeartbeatMs");
+    so.sio_ping_interval_ms = (int)IntOpt(o, "sioPingIntervalMs");
+    so.sio_ping_timeout_ms = (int)IntOpt(o, "sioPingTimeoutMs");
+    so.sio_authorize = o.Get("sioAuthorize").ToBoolean().Value();
     return Napi::Number::New(env, ew_engine_listen(engine_, &so, info[1].As<Napi::Number>().Uint32Value()));
   }
 
@@ -231,13 +241,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
                                                     info[3].As<Napi::Number>().Uint32Value()));
   }
 
-  // nack(token, errno, message) -> 0 | EW_E*
-  Napi::Value Nack(const Napi::CallbackInfo &info) {
+  // answer(token, errno (0 = ok), message) -> 0 | EW_E*
+  Napi::Value Answer(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
     std::string msg = info[2].ToString().Utf8Value();
-    return Napi::Number::New(env, ew_engine_nack(engine_, info[0].As<Napi::Number>().Uint32Value(),
-                                                 info[1].As<Napi::Number>().Int32Value(), msg.c_str()));
+    return Napi::Number::New(env, ew_engine_answer(engine_, info[0].As<Napi::Number>().Uint32Value(),
+                                                   info[1].As<Napi::Number>().Int32Value(), msg.c_str()));
   }
 
   Napi::Value Close(const Napi::CallbackInfo &info) {

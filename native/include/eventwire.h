@@ -122,7 +122,10 @@ typedef enum ew_msg_kind {
   EW_MSG_REPLY,         /* req = request id, value = 0 or EW_E*; data may
                            carry a JSON answer (history) */
   EW_MSG_CLOSED,        /* the loop has stopped; join the engine now */
-  EW_MSG_EVENT          /* data = envelope JSON of a client-published event */
+  EW_MSG_EVENT,         /* req = token, data = the client's pub op (JSON): emit it
+                           with the token as origin, or answer the token */
+  EW_MSG_AUTH           /* req = token, data = {"transport","auth"}: a Socket.IO
+                           connect for the authorize hook; answer the token */
 } ew_msg_kind_t;
 
 typedef struct ew_msg {
@@ -158,6 +161,13 @@ typedef struct ew_server_options {
   int handshake_timeout_ms;   /* 0 = 10,000 */
   const char *allowed_origins; /* NULL = any; else origins separated by '\n' */
   int allow_client_publish;
+  const char *sio_path;       /* NULL = "/socket.io/"; "" = off */
+  const char *sse_path;       /* NULL = "/events"; "" = off */
+  int sse_retry_ms;           /* 0 = 3,000 */
+  int sse_heartbeat_ms;       /* 0 = 15,000; < 0 = off */
+  int sio_ping_interval_ms;   /* 0 = 25,000 */
+  int sio_ping_timeout_ms;    /* 0 = 20,000 */
+  int sio_authorize;          /* ask the owner (EW_MSG_AUTH) before a Socket.IO connect */
   size_t backlog_max_frames;  /* per connection; 0 = 4,096 */
   size_t backlog_max_bytes;   /* per connection; 0 = 4 MiB */
 } ew_server_options_t;
@@ -222,9 +232,11 @@ int ew_engine_route(ew_engine_t *e, const char *path, const char *content_type,
 int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, size_t count,
                       uint32_t req);
 
-/* Answers a client `pub` (EW_MSG_EVENT, token in req) that the owner could
- * not emit: the client gets an error with `err` (negative) and message. */
-int ew_engine_nack(ew_engine_t *e, uint32_t token, int err, const char *message);
+/* Settles a client request the owner was asked about: a `pub`
+ * (EW_MSG_EVENT) it could not emit (err < 0: the client gets the error), or
+ * a Socket.IO connect (EW_MSG_AUTH: err 0 accepts, < 0 refuses with
+ * message). Any thread until close. */
+int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message);
 
 /* Asks the engine to stop: it drains the inbox, closes the server and every
  * connection, then posts EW_MSG_CLOSED and its thread ends. Idempotent. */

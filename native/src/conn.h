@@ -20,7 +20,7 @@ typedef struct ew__server ew__server_t;
 
 typedef enum ew__conn_state {
   EW__CONN_HTTP = 0, /* reading the request head */
-  EW__CONN_WS,       /* upgraded: WebSocket frames both ways */
+  EW__CONN_OPEN,     /* taking events: an upgraded WebSocket or an SSE stream */
   EW__CONN_CLOSING   /* writing what is queued, then closing */
 } ew__conn_state_t;
 
@@ -42,6 +42,10 @@ typedef struct ew__conn {
   uint8_t npatterns;
   uint8_t dead;                 /* socket error: drop everything */
   uint8_t head_only;            /* answering a HEAD request */
+  uint8_t wire;                 /* ew__wire_t: how events are encoded for it */
+  uint8_t sio_state;            /* Socket.IO: 0 no namespace yet, 1 authorizing, 2 connected */
+  char *sio_pid;                /* Socket.IO: private id for connection state recovery */
+  char *sio_offset;             /* Socket.IO: offset to recover from, while authorizing */
 
   /* reader: request head, or one WebSocket message being reassembled */
   uint8_t *rx;
@@ -86,6 +90,9 @@ void ew__conn_flush(ew__conn_t *c);
 void ew__conn_mark_dirty(ew__conn_t *c);
 /* Queues a close frame (WebSocket) and closes once it is written. */
 void ew__conn_close(ew__conn_t *c, uint16_t code, const char *reason);
+/* Queues a notice `name` with a JSON object body in the connection's own
+ * form: /ws op, Socket.IO event "eventwire:<name>", SSE event "eventwire.<name>". */
+void ew__conn_notice(ew__conn_t *c, const char *name, const char *json);
 /* Drops everything and closes now (socket shutdown). */
 void ew__conn_kill(ew__conn_t *c);
 /* Frees the backlog and buffers; the connection is gone. */
@@ -97,6 +104,8 @@ int ew__conn_wants(const ew__conn_t *c, const ew__frame_t *f);
 
 /* Feeds request bytes; returns 0, or -1 when the connection must close. */
 int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len);
+/* Answers a JSON error {"code","message"} and closes after it. */
+void ew__http_error(ew__conn_t *c, int status, const char *code, const char *message, const char *extra_headers);
 /* Queues a complete HTTP response and closes after it. */
 void ew__http_respond(ew__conn_t *c, int status, const char *content_type, const char *extra_headers,
                       const char *body, size_t body_len);

@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "names.h"
+#include "sio.h"
 
 #define EW__DEFAULT_INBOX_BYTES ((size_t)64 << 20)
 #define EW__DEFAULT_INBOX_EVENTS ((size_t)1000000)
@@ -110,42 +111,92 @@ void ew__engine_flush(ew_engine_t *e) {
   }
 }
 
-static ew__pending_pub_t *ew__find_pub(ew_engine_t *e, uint32_t token) {
-  ew__pending_pub_t *p = &e->pubs[token % EW__PENDING_PUBS];
+static ew__pending_t *ew__find_pending(ew_engine_t *e, uint32_t token) {
+  ew__pending_t *p = &e->pending[token % EW__PENDING_MAX];
   return token && p->token == token ? p : NULL;
 }
 
-static void ew__finish_pub(ew__pending_pub_t *p) {
-  ew__free(p->ref_json);
+static void ew__pending_free(ew__pending_t *p) {
+  ew__free(p->ref);
   memset(p, 0, sizeof *p);
 }
 
+uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref) {
+  for (uint32_t i = 0; i < EW__PENDING_MAX; i++) {
+    uint32_t slot = (e->next_token + i) % EW__PENDING_MAX;
+    ew__pending_t *p = &e->pending[slot];
+    if (p->token) continue;
+    /* The token names the slot (low 10 bits) and stays unique over time. */
+    uint32_t token = ((++e->next_token) << 10) | slot;
+    if (!token) token = ((++e->next_token) << 10) | slot;
+    p->token = token;
+    p->kind = (uint8_t)kind;
+    p->conn = c;
+    p->ref = ref ? ew__strndup(ref, strlen(ref)) : NULL;
+    return token;
+  }
+  return 0;
+}
+
 void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
-  for (int i = 0; i < EW__PENDING_PUBS; i++)
-    if (e->pubs[i].token && e->pubs[i].conn == c) e->pubs[i].conn = NULL;
+  for (int i = 0; i < EW__PENDING_MAX; i++)
+    if (e->pending[i].token && e->pending[i].conn == c) e->pending[i].conn = NULL;
 }
 
 /* Acks a client pub that came back through JS with its id. */
 static void ew__ack_pub(ew_engine_t *e, const ew__record_t *r) {
   uint32_t token = 0;
   for (size_t i = 0; i < r->origin_len; i++) token = token * 10 + (uint32_t)(r->origin[i] - '0');
-  ew__pending_pub_t *p = ew__find_pub(e, token);
+  ew__pending_t *p = ew__find_pending(e, token);
+  if (!p || p->kind != EW__PENDING_PUB) return;
+  ew__conn_t *c = p->conn;
+  if (c) {
+    ew__buf_t b;
+    ew__buf_init(&b);
+    if (c->wire == EW__WIRE_SIO)
+      ew__buf_addf(&b, "43%s[{\"ok\":true,\"id\":\"%.*s\"}]", p->ref ? p->ref : "", (int)r->f.id_len, r->f.id);
+    else
+      ew__buf_addf(&b, "{\"op\":\"ack\"%s%s,\"id\":\"%.*s\"}", p->ref ? ",\"ref\":" : "", p->ref ? p->ref : "",
+                   (int)r->f.id_len, r->f.id);
+    /* Socket.IO without an ack id wants no answer. */
+    if (!b.failed && (c->wire != EW__WIRE_SIO || p->ref)) ew__ws_send_text(c, b.data, b.len);
+    ew__buf_free(&b);
+  }
+  ew__pending_free(p);
+}
+
+void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *message) {
+  ew__pending_t *p = ew__find_pending(e, token);
   if (!p) return;
-  if (p->conn) {
-    char json[160];
-    int n = snprintf(json, sizeof json, "{\"op\":\"ack\"%s%s,\"id\":\"%.*s\"}", p->ref_json ? ",\"ref\":" : "",
-                     p->ref_json ? p->ref_json : "", (int)r->f.id_len, r->f.id);
-    if (n > 0 && (size_t)n < sizeof json) {
-      ew__ws_send_text(p->conn, json, (size_t)n);
-    } else {
-      ew__buf_t b; /* a long ref */
+  ew__conn_t *c = p->conn;
+  if (c && p->kind == EW__PENDING_AUTH) {
+    ew__sio_auth_done(c, err, message);
+  } else if (c && err < 0) {
+    const char *m = message && *message ? message : ew_strerror(err);
+    if (c->wire == EW__WIRE_SIO) {
+      ew__buf_t b;
       ew__buf_init(&b);
-      ew__buf_addf(&b, "{\"op\":\"ack\",\"ref\":%s,\"id\":\"%.*s\"}", p->ref_json, (int)r->f.id_len, r->f.id);
-      if (!b.failed) ew__ws_send_text(p->conn, b.data, b.len);
+      ew__buf_addf(&b, "{\"ok\":false,\"code\":\"%s\",\"message\":", ew_err_name(err));
+      ew__buf_add_json_str(&b, m, strlen(m));
+      ew__buf_adds(&b, "}");
+      if (!b.failed) {
+        if (p->ref) {
+          ew__buf_t a;
+          ew__buf_init(&a);
+          ew__buf_addf(&a, "43%s[%s]", p->ref, b.data);
+          if (!a.failed) ew__ws_send_text(c, a.data, a.len);
+          ew__buf_free(&a);
+        } else {
+          ew__conn_notice(c, "error", b.data);
+        }
+      }
       ew__buf_free(&b);
+    } else {
+      ew__wsproto_error(c, p->ref, err, m, NULL);
     }
   }
-  ew__finish_pub(p);
+  ew__pending_free(p);
+  if (c) ew__engine_flush(e);
 }
 
 static void ew__on_record(const ew__record_t *r, void *arg) {
@@ -173,11 +224,8 @@ static void ew__on_batch(ew_engine_t *e, const ew__cmd_t *c) {
   ew__engine_flush(e);
 }
 
-static void ew__on_nack(ew_engine_t *e, const ew__cmd_t *c) {
-  ew__pending_pub_t *p = ew__find_pub(e, c->req);
-  if (!p) return;
-  if (p->conn) ew__wsproto_error(p->conn, p->ref_json, (int)c->arg, c->len ? c->data : ew_strerror((int)c->arg), NULL);
-  ew__finish_pub(p);
+static void ew__on_answer(ew_engine_t *e, const ew__cmd_t *c) {
+  ew__engine_answer_now(e, c->req, (int)c->arg, c->len ? c->data : NULL);
 }
 
 static void ew__on_listen(ew_engine_t *e, const ew__cmd_t *c) {
@@ -308,7 +356,7 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
         case EW__CMD_LISTEN: ew__on_listen(e, c); break;
         case EW__CMD_ROUTE: ew__on_route(e, c); break;
         case EW__CMD_HISTORY: ew__on_history(e, c); break;
-        case EW__CMD_NACK: ew__on_nack(e, c); break;
+        case EW__CMD_ANSWER: ew__on_answer(e, c); break;
         case EW__CMD_CLOSE:
           ew__engine_flush(e);
           ew__stop(e);
@@ -349,8 +397,8 @@ static void ew__engine_free(ew_engine_t *e) {
     e->routes = r->next;
     ew__free(r->path), ew__free(r->content_type), ew__free(r->body), ew__free(r);
   }
-  for (int i = 0; i < EW__PENDING_PUBS; i++)
-    if (e->pubs[i].token) ew__finish_pub(&e->pubs[i]);
+  for (int i = 0; i < EW__PENDING_MAX; i++)
+    if (e->pending[i].token) ew__pending_free(&e->pending[i]);
   ew__inbox_destroy(&e->inbox);
   pthread_mutex_destroy(&e->out_lock);
   ew__free(e);
@@ -479,9 +527,9 @@ int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, si
   return ew__engine_push(e, c);
 }
 
-int ew_engine_nack(ew_engine_t *e, uint32_t token, int err, const char *message) {
-  if (!e || err >= 0) return EW_EINVAL;
-  ew__cmd_t *c = ew__cmd_new(EW__CMD_NACK, message, message ? strlen(message) : 0);
+int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message) {
+  if (!e || err > 0) return EW_EINVAL;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_ANSWER, message, message ? strlen(message) : 0);
   if (!c) return EW_ENOMEM;
   c->req = token;
   c->arg = err;

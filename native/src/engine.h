@@ -24,14 +24,18 @@ typedef struct ew__route {
   size_t path_len, body_len;
 } ew__route_t;
 
-/* A client `pub` on its way through JS and back (see wsproto.c). */
-typedef struct ew__pending_pub {
-  uint32_t token;    /* 0 = free slot */
-  ew__conn_t *conn;  /* NULL once the connection closed */
-  char *ref_json;    /* the op's ref, or NULL */
-} ew__pending_pub_t;
+/* A client request waiting for JS: a publish on its way through JS and back
+ * (wsproto.c, sio.c), or a Socket.IO connect waiting for the authorize hook. */
+typedef enum ew__pending_kind { EW__PENDING_PUB = 1, EW__PENDING_AUTH } ew__pending_kind_t;
 
-#define EW__PENDING_PUBS 1024
+typedef struct ew__pending {
+  uint32_t token;    /* 0 = free slot */
+  uint8_t kind;      /* ew__pending_kind_t */
+  ew__conn_t *conn;  /* NULL once the connection closed */
+  char *ref;         /* /ws: the op's ref JSON; Socket.IO: the ack id; or NULL */
+} ew__pending_t;
+
+#define EW__PENDING_MAX 1024
 
 struct ew__server {
   ew_engine_t *engine;
@@ -39,7 +43,9 @@ struct ew__server {
   struct lws_vhost *vhost;
   int port;
   /* options (immutable once listening) */
-  char ws_path[256];
+  char ws_path[256], sio_path[256], sse_path[256];
+  int sse_retry_ms, sse_heartbeat_ms, sio_ping_interval_ms, sio_ping_timeout_ms, sio_authorize;
+  uint64_t next_sse_heartbeat_ms, next_sio_ping_ms;
   int max_connections, heartbeat_ms, handshake_timeout_ms, allow_client_publish;
   size_t max_payload, backlog_max_frames, backlog_max_bytes;
   char *allowed_origins;            /* NULL = any; '\n'-separated */
@@ -51,6 +57,7 @@ struct ew__server {
   uint64_t next_heartbeat_ms;
   ev_timer tick;
   int stopping;
+  struct ew__sio_sessions *sio_sessions; /* recoverable Socket.IO sessions */
 };
 
 struct ew_engine {
@@ -67,8 +74,8 @@ struct ew_engine {
   ew__history_t history;        /* {engine} */
   ev_timer history_timer;       /* {engine} age trimming */
   ew__route_t *routes;          /* {engine} */
-  ew__pending_pub_t pubs[EW__PENDING_PUBS]; /* {engine} */
-  uint32_t next_pub_token;      /* {engine} */
+  ew__pending_t pending[EW__PENDING_MAX]; /* {engine} */
+  uint32_t next_token;          /* {engine} */
   int stopping;                 /* {engine} */
 
   pthread_mutex_t out_lock;
@@ -107,8 +114,13 @@ const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path,
 /* server.c: the lws context on the engine loop. {engine} */
 int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t **out);
 void ew__server_stop(ew__server_t *s);
-/* Forgets a closing connection in pending client publishes. */
+/* Forgets a closing connection in pending requests. */
 void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c);
+/* Registers a request waiting for JS; returns its token, or 0 when
+ * EW__PENDING_MAX are already waiting. ref is copied. */
+uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref);
+/* Settles a pending request with an error now (as if JS had answered). */
+void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *message);
 
 /* batch.c: splits an inbox batch into records. Returns records seen, counts
  * malformed ones in *bad. */

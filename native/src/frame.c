@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "eventwire.h"
+#include <stdio.h>
 
 /* Writes a server (unmasked) frame header; returns its length (2, 4 or 10). */
 static size_t ew__ws_header(uint8_t *h, uint8_t opcode, size_t len) {
@@ -63,7 +64,53 @@ ew__frame_t *ew__frame_close(uint16_t code, const char *reason) {
 }
 
 void ew__frame_unref(ew__frame_t *f) {
-  if (f && --f->refs == 0) ew__free(f);
+  if (!f || --f->refs) return;
+  ew__frame_unref(f->alt[0]);
+  ew__frame_unref(f->alt[1]);
+  ew__free(f);
+}
+
+/* Socket.IO: 42["<type>",<envelope>,"<id>"] (the id is the recovery offset);
+ * SSE: id/event/data lines. */
+ew__frame_t *ew__frame_wire(ew__frame_t *f, ew__wire_t wire) {
+  if (wire == EW__WIRE_WS || !f->is_event) return f;
+  ew__frame_t **slot = &f->alt[wire == EW__WIRE_SIO ? 0 : 1];
+  if (*slot) return *slot;
+  size_t plen;
+  const char *env = ew__frame_payload(f, &plen);
+  char id[EW_ID_MAX];
+  int idn = snprintf(id, sizeof id, "%llu-%llu", (unsigned long long)f->id_ms, (unsigned long long)f->id_seq);
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__frame_t *alt = NULL;
+  if (wire == EW__WIRE_SIO) {
+    ew__buf_add(&b, "42[", 3);
+    ew__buf_add_json_str(&b, f->type, f->type_len);
+    ew__buf_add(&b, ",", 1);
+    ew__buf_add(&b, env, plen);
+    ew__buf_add(&b, ",\"", 2);
+    ew__buf_add(&b, id, (size_t)idn);
+    ew__buf_add(&b, "\"]", 2);
+    if (!b.failed) alt = ew__frame_ws(1, b.data, b.len);
+  } else {
+    ew__buf_add(&b, "id: ", 4);
+    ew__buf_add(&b, id, (size_t)idn);
+    ew__buf_add(&b, "\nevent: ", 8);
+    ew__buf_add(&b, f->type, f->type_len);
+    ew__buf_add(&b, "\ndata: ", 7);
+    ew__buf_add(&b, env, plen);
+    ew__buf_add(&b, "\n\n", 2);
+    if (!b.failed) alt = ew__frame_raw(b.data, b.len);
+  }
+  ew__buf_free(&b);
+  if (!alt) return NULL;
+  alt->is_event = 1;
+  alt->prio = f->prio;
+  alt->id_ms = f->id_ms;
+  alt->id_seq = f->id_seq;
+  /* alt may outlive f (a backlog holds it): it keeps no pointer into f. */
+  *slot = alt;
+  return alt;
 }
 
 int ew__id_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq) {

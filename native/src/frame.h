@@ -20,8 +20,17 @@ typedef enum ew__prio {
   EW__PRIO_CRITICAL
 } ew__prio_t;
 
+/* How an event is put on the wire: /ws JSON, Socket.IO, Server-Sent Events. */
+typedef enum ew__wire {
+  EW__WIRE_WS = 0,
+  EW__WIRE_SIO,
+  EW__WIRE_SSE
+} ew__wire_t;
+
 typedef struct ew__frame {
   uint32_t refs;       /* {engine} */
+  struct ew__frame *alt[2]; /* event frames: the SIO and SSE encodings, built
+                               on first use, released with this frame */
   uint32_t len;        /* bytes in data */
   uint32_t hdr_len;    /* WebSocket header bytes before the payload */
   uint16_t type_len;   /* event frames: bytes of type */
@@ -47,6 +56,10 @@ ew__frame_t *ew__frame_ws(uint8_t opcode, const void *payload, size_t len);
 ew__frame_t *ew__frame_raw(const void *bytes, size_t len);
 /* A close frame with a status code and a short reason. */
 ew__frame_t *ew__frame_close(uint16_t code, const char *reason);
+
+/* The encoding of event frame f for a wire (f itself for /ws); NULL when out
+ * of memory. The result is owned by f: take a reference to keep it. */
+ew__frame_t *ew__frame_wire(ew__frame_t *f, ew__wire_t wire);
 
 static inline void ew__frame_ref(ew__frame_t *f) { f->refs++; }
 void ew__frame_unref(ew__frame_t *f);

@@ -13,6 +13,8 @@
 #include "buf.h"
 #include "conn.h"
 #include "engine.h"
+#include "sio.h"
+#include "sse.h"
 
 static const char *ew__status_text(int status) {
   switch (status) {
@@ -52,7 +54,7 @@ void ew__http_respond(ew__conn_t *c, int status, const char *content_type, const
 }
 
 /* A JSON error body {"code","message"} with its status. */
-static void ew__http_error(ew__conn_t *c, int status, const char *code, const char *message,
+void ew__http_error(ew__conn_t *c, int status, const char *code, const char *message,
                            const char *extra_headers) {
   ew__buf_t b;
   ew__buf_init(&b);
@@ -75,7 +77,7 @@ typedef struct ew__str {
 
 typedef struct ew__request {
   ew__str_t method, path, version;
-  ew__str_t host, upgrade, connection, key, ws_version, origin;
+  ew__str_t host, upgrade, connection, key, ws_version, origin, last_event_id;
 } ew__request_t;
 
 /* Header names and tokens compare without case; methods do not (RFC 9110). */
@@ -135,6 +137,7 @@ static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
     else if (ew__str_eq(name, "sec-websocket-key")) r->key = val;
     else if (ew__str_eq(name, "sec-websocket-version")) r->ws_version = val;
     else if (ew__str_eq(name, "origin")) r->origin = val;
+    else if (ew__str_eq(name, "last-event-id")) r->last_event_id = val;
     p = le + 2;
   }
   return 0;
@@ -173,7 +176,9 @@ static int ew__origin_allowed(const ew__server_t *s, ew__str_t origin) {
   return 0;
 }
 
-static void ew__handshake(ew__conn_t *c, const ew__request_t *r) {
+/* Upgrades to WebSocket when the request is a valid handshake; otherwise
+ * answers the HTTP error. Returns 1 when upgraded. */
+static int ew__handshake(ew__conn_t *c, const ew__request_t *r) {
   ew__server_t *s = c->srv;
   ew_engine_t *e = s->engine;
   static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -203,7 +208,7 @@ static void ew__handshake(ew__conn_t *c, const ew__request_t *r) {
   if (status) {
     atomic_fetch_add(&e->handshake_rejects, 1);
     ew__http_error(c, status, fail_code, fail_msg, extra);
-    return;
+    return 0;
   }
   unsigned char in[24 + sizeof guid], md[SHA_DIGEST_LENGTH];
   memcpy(in, r->key.p, 24);
@@ -219,15 +224,38 @@ static void ew__handshake(ew__conn_t *c, const ew__request_t *r) {
   ew__frame_t *f = ew__frame_raw(resp, (size_t)n);
   if (!f) {
     ew__conn_kill(c);
-    return;
+    return 0;
   }
   ew__conn_send(c, f);
   ew__frame_unref(f);
-  c->state = EW__CONN_WS;
+  c->state = EW__CONN_OPEN;
   c->is_ws = 1;
   s->ws_conns++;
   atomic_fetch_add(&e->connections_total, 1);
   atomic_store(&e->connections, s->ws_conns);
+  return 1;
+}
+
+static int ew__path_is(ew__str_t path, const char *want) {
+  return *want && path.n == strlen(want) && !memcmp(path.p, want, path.n);
+}
+
+/* Socket.IO over WebSocket only: polling gets Socket.IO's own answer. */
+static void ew__sio_route(ew__conn_t *c, const ew__request_t *r, const ew__query_t *q) {
+  const char *eio = ew__query_get(q, "EIO"), *transport = ew__query_get(q, "transport");
+  if (!transport || strcmp(transport, "websocket")) {
+    atomic_fetch_add(&c->srv->engine->handshake_rejects, 1);
+    static const char body[] = "{\"code\":0,\"message\":\"Transport unknown\"}";
+    ew__http_respond(c, 400, "application/json", NULL, body, sizeof body - 1);
+    return;
+  }
+  if (!eio || strcmp(eio, "4")) {
+    atomic_fetch_add(&c->srv->engine->handshake_rejects, 1);
+    static const char body[] = "{\"code\":5,\"message\":\"Unsupported protocol version\"}";
+    ew__http_respond(c, 400, "application/json", NULL, body, sizeof body - 1);
+    return;
+  }
+  if (ew__handshake(c, r)) ew__sio_open(c);
 }
 
 static void ew__route(ew__conn_t *c, const ew__request_t *r) {
@@ -235,8 +263,27 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   ew_engine_t *e = s->engine;
   ew__str_t path = ew__path_only(r->path);
   atomic_fetch_add(&e->http_requests, 1);
-  if (path.n == strlen(s->ws_path) && !memcmp(path.p, s->ws_path, path.n)) {
+  if (ew__path_is(path, s->ws_path)) {
     ew__handshake(c, r);
+    return;
+  }
+  ew__query_t q;
+  const char *qs = path.p + path.n; /* '?' or the end */
+  size_t qlen = r->path.n - path.n;
+  if (ew__path_is(path, s->sio_path) || ew__path_is(path, s->sse_path)) {
+    if (ew__query_parse(qlen ? qs + 1 : qs, qlen ? qlen - 1 : 0, &q)) {
+      ew__http_error(c, 400, "ERR_BAD_REQUEST", "malformed query string", NULL);
+      return;
+    }
+    if (ew__path_is(path, s->sio_path)) {
+      ew__sio_route(c, r, &q);
+      return;
+    }
+    if (!ew__method_is(r->method, "GET")) {
+      ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
+      return;
+    }
+    ew__sse_start(c, &q, r->last_event_id.p, r->last_event_id.n);
     return;
   }
   if (r->upgrade.n || r->key.n) {
@@ -310,7 +357,7 @@ int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   /* Bytes after the head: WebSocket frames a client sent early. */
   size_t extra = c->rx_len - head_len;
   uint8_t *rest = NULL;
-  if (extra && c->state == EW__CONN_WS) {
+  if (extra && c->state == EW__CONN_OPEN) {
     rest = ew__malloc(extra);
     if (rest) memcpy(rest, end, extra);
   }

@@ -124,15 +124,18 @@ int ew__conn_send(ew__conn_t *c, ew__frame_t *f) {
   return ew__q_push(c, f);
 }
 
-int ew__conn_deliver(ew__conn_t *c, ew__frame_t *f) {
-  if (c->state != EW__CONN_WS || c->dead || c->catching_up) return 0;
+int ew__conn_deliver(ew__conn_t *c, ew__frame_t *event) {
+  if (c->state != EW__CONN_OPEN || c->dead || c->catching_up) return 0;
+  if (c->wire == EW__WIRE_SIO && c->sio_state != 2) return 0;
+  ew__frame_t *f = ew__frame_wire(event, (ew__wire_t)c->wire);
+  if (!f) return 0;
   ew__server_t *s = c->srv;
   size_t max_frames = s->backlog_max_frames, max_bytes = s->backlog_max_bytes;
   if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
     /* Full: give the socket what it takes first, so a burst larger than the
      * backlog only hurts a client that is really not reading. */
     ew__conn_flush(c);
-    if (c->state != EW__CONN_WS || c->dead) return 0;
+    if (c->state != EW__CONN_OPEN || c->dead) return 0;
   }
   if (c->q_count + 1 > max_frames || c->q_bytes + f->len > max_bytes) {
     if (c->q_low) ew__evict_low(c, max_frames, max_bytes, f->len);
@@ -156,17 +159,41 @@ void ew__conn_mark_dirty(ew__conn_t *c) {
   c->srv->dirty = c;
 }
 
-/* A `dropped` notice, queued once the backlog has room again. */
+/* A `dropped` notice, queued once the backlog has emptied: an op on /ws, an
+ * `eventwire:dropped` event on Socket.IO, an `eventwire.dropped` event on SSE. */
 static void ew__send_drop_notice(ew__conn_t *c) {
   char json[200];
-  int n = snprintf(json, sizeof json,
-                   "{\"op\":\"dropped\",\"count\":%llu,\"first\":\"%llu-%llu\",\"last\":\"%llu-%llu\","
-                   "\"reason\":\"slow_consumer\"}",
-                   (unsigned long long)c->dropped, (unsigned long long)c->drop_first_ms,
-                   (unsigned long long)c->drop_first_seq, (unsigned long long)c->drop_last_ms,
-                   (unsigned long long)c->drop_last_seq);
+  snprintf(json, sizeof json,
+           "{\"count\":%llu,\"first\":\"%llu-%llu\",\"last\":\"%llu-%llu\",\"reason\":\"slow_consumer\"}",
+           (unsigned long long)c->dropped, (unsigned long long)c->drop_first_ms,
+           (unsigned long long)c->drop_first_seq, (unsigned long long)c->drop_last_ms,
+           (unsigned long long)c->drop_last_seq);
   c->dropped = 0;
-  ew__ws_send_text(c, json, (size_t)n);
+  ew__conn_notice(c, "dropped", json);
+}
+
+void ew__conn_notice(ew__conn_t *c, const char *name, const char *json) {
+  char out[512];
+  int n;
+  switch (c->wire) {
+    case EW__WIRE_SIO:
+      n = snprintf(out, sizeof out, "42[\"eventwire:%s\",%s]", name, json);
+      break;
+    case EW__WIRE_SSE:
+      n = snprintf(out, sizeof out, "event: eventwire.%s\ndata: %s\n\n", name, json);
+      if (n > 0 && (size_t)n < sizeof out) {
+        ew__frame_t *f = ew__frame_raw(out, (size_t)n);
+        if (f) {
+          ew__conn_send(c, f);
+          ew__frame_unref(f);
+        }
+      }
+      return;
+    default: /* /ws: {"op":"<name>",<fields of json>} */
+      n = snprintf(out, sizeof out, "{\"op\":\"%s\",%s", name, json + 1);
+      break;
+  }
+  if (n > 0 && (size_t)n < sizeof out) ew__ws_send_text(c, out, (size_t)n);
 }
 
 /* While catching up, moves history frames the connection wants into its
@@ -174,7 +201,7 @@ static void ew__send_drop_notice(ew__conn_t *c) {
 static void ew__refill(ew__conn_t *c) {
   ew__server_t *s = c->srv;
   ew__history_t *h = &s->engine->history;
-  while (c->catching_up && c->state == EW__CONN_WS) {
+  while (c->catching_up && c->state == EW__CONN_OPEN) {
     if (c->cursor < h->tail) {
       /* History moved past us while we lagged: resuming here would skip. */
       atomic_fetch_add(&s->engine->slow_consumer_closes, 1);
@@ -185,8 +212,10 @@ static void ew__refill(ew__conn_t *c) {
       c->catching_up = 0;
       return;
     }
-    ew__frame_t *f = ew__history_at(h, c->cursor);
-    if (ew__conn_wants(c, f)) {
+    ew__frame_t *event = ew__history_at(h, c->cursor);
+    if (ew__conn_wants(c, event)) {
+      ew__frame_t *f = ew__frame_wire(event, (ew__wire_t)c->wire);
+      if (!f) return;
       if (c->q_count + 1 > s->backlog_max_frames || c->q_bytes + f->len > s->backlog_max_bytes) return;
       if (ew__q_push(c, f)) return;
       atomic_fetch_add(&s->engine->deliveries, 1);
@@ -207,7 +236,7 @@ void ew__conn_flush(ew__conn_t *c) {
     if (c->catching_up) ew__refill(c);
     /* The notice goes out once the client has caught up (nothing queued), so
      * notices can never crowd events out of a full backlog. */
-    if (c->dropped && c->state == EW__CONN_WS && c->q_count == 0) ew__send_drop_notice(c);
+    if (c->dropped && c->state == EW__CONN_OPEN && c->q_count == 0) ew__send_drop_notice(c);
     if (c->q_count == 0) break;
 
     struct iovec iov[EW__IOV_MAX];
@@ -265,13 +294,18 @@ void ew__conn_flush(ew__conn_t *c) {
     c->q_cap = 0;
     c->q_head = 0;
   }
-  if (c->dropped && c->state == EW__CONN_WS && c->q_count == 0) ew__send_drop_notice(c);
+  if (c->dropped && c->state == EW__CONN_OPEN && c->q_count == 0) ew__send_drop_notice(c);
   if (c->q_count || c->catching_up || c->state == EW__CONN_CLOSING) ew__want_write(c);
 }
 
 void ew__conn_close(ew__conn_t *c, uint16_t code, const char *reason) {
   if (c->state == EW__CONN_CLOSING || c->dead) return;
-  if (c->state == EW__CONN_WS) {
+  if (c->state == EW__CONN_OPEN && c->wire == EW__WIRE_SSE) {
+    /* SSE has no close frame: say why in an event, then end the stream. */
+    char json[160];
+    snprintf(json, sizeof json, "{\"code\":%u,\"reason\":\"%.100s\"}", code, reason);
+    ew__conn_notice(c, "close", json);
+  } else if (c->state == EW__CONN_OPEN) {
     ew__frame_t *f = ew__frame_close(code, reason);
     if (f) {
       ew__q_push(c, f);
@@ -293,6 +327,9 @@ void ew__conn_kill(ew__conn_t *c) {
 }
 
 void ew__conn_release(ew__conn_t *c) {
+  ew__free(c->sio_pid);
+  ew__free(c->sio_offset);
+  c->sio_pid = c->sio_offset = NULL;
   while (c->q_count) ew__q_pop(c);
   ew__free(c->q);
   c->q = NULL;

@@ -19,6 +19,8 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "sio.h"
+#include "sse.h"
 
 static void ew__list_add(ew__server_t *s, ew__conn_t *c) {
   c->prev = NULL;
@@ -67,7 +69,7 @@ static int ew__raw_callback(struct lws *wsi, enum lws_callback_reasons reason, v
       if (!c || !c->srv || c->dead) return 0;
       if (c->state == EW__CONN_HTTP) {
         if (ew__http_rx(c, in, len)) return -1;
-      } else if (c->state == EW__CONN_WS) {
+      } else if (c->state == EW__CONN_OPEN) {
         if (ew__ws_rx(c, in, len)) return -1;
       }
       ew__engine_flush(s->engine);
@@ -84,6 +86,7 @@ static int ew__raw_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     case LWS_CALLBACK_RAW_CLOSE:
       if (!c || !c->srv) return 0;
       ew__dirty_del(s, c);
+      if (c->wire == EW__WIRE_SIO) ew__sio_closed(c); /* keeps its subscriptions for recovery */
       ew__wsproto_unsubscribe_all(c);
       ew__engine_forget_conn(s->engine, c);
       if (c->is_ws) {
@@ -115,6 +118,11 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
   uint64_t now = ew__now_ms();
   int ping_round = s->heartbeat_ms > 0 && now >= s->next_heartbeat_ms;
   if (ping_round) s->next_heartbeat_ms = now + (uint64_t)s->heartbeat_ms;
+  int sse_round = s->sse_heartbeat_ms > 0 && now >= s->next_sse_heartbeat_ms;
+  if (sse_round) s->next_sse_heartbeat_ms = now + (uint64_t)s->sse_heartbeat_ms;
+  /* Socket.IO clients expect a ping every pingInterval, heartbeat or not. */
+  int sio_round = now >= s->next_sio_ping_ms;
+  if (sio_round) s->next_sio_ping_ms = now + (uint64_t)s->sio_ping_interval_ms;
   for (ew__conn_t *c = s->conns; c; c = c->next) {
     if (c->dead) continue;
     if (c->state == EW__CONN_HTTP) {
@@ -124,7 +132,9 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
       }
     } else if (c->state == EW__CONN_CLOSING) {
       if (now - c->since_ms > 2000) ew__conn_kill(c); /* peer never read its close */
-    } else if (ping_round) {
+    } else if (c->wire == EW__WIRE_SSE) {
+      if (sse_round) ew__sse_heartbeat(c);
+    } else if (c->wire == EW__WIRE_SIO ? sio_round : ping_round) {
       if (c->awaiting_pong) {
         /* A peer that still reads learns why (4000); one that does not is
          * cut by the closing deadline above. */
@@ -132,10 +142,14 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
         ew__conn_close(c, 4000, "heartbeat timeout");
         continue;
       }
-      ew__frame_t *f = ew__frame_ws(9, NULL, 0);
-      if (f) {
-        ew__conn_send(c, f);
-        ew__frame_unref(f);
+      if (c->wire == EW__WIRE_SIO) {
+        ew__sio_ping(c); /* Engine.IO's own ping: socket.io-client answers "3" */
+      } else {
+        ew__frame_t *f = ew__frame_ws(9, NULL, 0);
+        if (f) {
+          ew__conn_send(c, f);
+          ew__frame_unref(f);
+        }
       }
       c->awaiting_pong = 1;
     }
@@ -171,6 +185,7 @@ static int ew__server_probe(const char *host, int port, char *addr, size_t addrl
 }
 
 static void ew__server_free(ew__server_t *s) {
+  ew__sio_sessions_free(s->sio_sessions);
   ew__free(s->allowed_origins);
   ew__free(s);
 }
@@ -191,6 +206,18 @@ int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t 
   s->allow_client_publish = o->allow_client_publish;
   s->backlog_max_frames = o->backlog_max_frames ? o->backlog_max_frames : 4096;
   s->backlog_max_bytes = o->backlog_max_bytes ? o->backlog_max_bytes : (size_t)4 << 20;
+  snprintf(s->sio_path, sizeof s->sio_path, "%s", o->sio_path ? o->sio_path : "/socket.io/");
+  snprintf(s->sse_path, sizeof s->sse_path, "%s", o->sse_path ? o->sse_path : "/events");
+  s->sse_retry_ms = o->sse_retry_ms > 0 ? o->sse_retry_ms : 3000;
+  s->sse_heartbeat_ms = o->sse_heartbeat_ms ? o->sse_heartbeat_ms : 15000;
+  s->sio_ping_interval_ms = o->sio_ping_interval_ms > 0 ? o->sio_ping_interval_ms : 25000;
+  s->sio_ping_timeout_ms = o->sio_ping_timeout_ms > 0 ? o->sio_ping_timeout_ms : 20000;
+  s->sio_authorize = o->sio_authorize;
+  s->sio_sessions = ew__sio_sessions_new();
+  if (!s->sio_sessions) {
+    ew__server_free(s);
+    return EW_ENOMEM;
+  }
   if (o->allowed_origins && !(s->allowed_origins = ew__strndup(o->allowed_origins, strlen(o->allowed_origins)))) {
     ew__server_free(s);
     return EW_ENOMEM;
@@ -226,10 +253,16 @@ int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t 
     ew__server_stop(s);
     return EW_ELISTEN;
   }
-  double tick = s->heartbeat_ms > 0 ? s->heartbeat_ms / 4000.0 : 1.0;
+  /* One tick serves every interval: a quarter of the shortest one. */
+  int shortest = s->heartbeat_ms > 0 ? s->heartbeat_ms : 1000000;
+  if (s->sse_heartbeat_ms > 0 && s->sse_heartbeat_ms < shortest) shortest = s->sse_heartbeat_ms;
+  if (s->sio_ping_interval_ms < shortest) shortest = s->sio_ping_interval_ms;
+  double tick = shortest / 4000.0;
   if (tick > 1.0) tick = 1.0;
   if (tick < 0.02) tick = 0.02;
   s->next_heartbeat_ms = ew__now_ms() + (uint64_t)(s->heartbeat_ms > 0 ? s->heartbeat_ms : 0);
+  s->next_sse_heartbeat_ms = ew__now_ms() + (uint64_t)(s->sse_heartbeat_ms > 0 ? s->sse_heartbeat_ms : 0);
+  s->next_sio_ping_ms = ew__now_ms() + (uint64_t)s->sio_ping_interval_ms;
   ev_timer_init(&s->tick, ew__on_tick, tick, tick);
   s->tick.data = s;
   ev_timer_start(e->loop, &s->tick);
@@ -243,7 +276,7 @@ void ew__server_stop(ew__server_t *s) {
   if (s->tick.data) ev_timer_stop(s->engine->loop, &s->tick);
   /* Tell WebSocket clients we are going away, best effort, then close. */
   for (ew__conn_t *c = s->conns; c; c = c->next) {
-    if (c->state == EW__CONN_WS) ew__conn_close(c, 1001, "server shutting down");
+    if (c->state == EW__CONN_OPEN) ew__conn_close(c, 1001, "server shutting down");
   }
   ew__engine_flush(s->engine);
   if (s->context) lws_context_destroy(s->context);

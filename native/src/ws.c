@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "conn.h"
 #include "engine.h"
+#include "sio.h"
 
 enum {
   EW__OP_CONT = 0,
@@ -183,7 +184,10 @@ static void ew__on_frame_end(ew__conn_t *c) {
   c->rx[c->rx_len] = '\0';
   size_t n = c->rx_len;
   c->rx_len = 0;
-  ew__wsproto_message(c, (const char *)c->rx, n);
+  if (c->wire == EW__WIRE_SIO)
+    ew__sio_message(c, (const char *)c->rx, n);
+  else
+    ew__wsproto_message(c, (const char *)c->rx, n);
   /* A big message's buffer is not kept for an idle connection. */
   if (c->rx_cap > 4096) {
     ew__free(c->rx);
@@ -196,7 +200,7 @@ int ew__ws_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   size_t i = 0;
   c->awaiting_pong = 0; /* any byte from the peer proves it is alive */
   while (i < len) {
-    if (c->state != EW__CONN_WS) return 0; /* closing: ignore the rest */
+    if (c->state != EW__CONN_OPEN) return 0; /* closing: ignore the rest */
     if (c->hdr_need == 0 || c->hdr_len < c->hdr_need) {
       /* Reading a header: 2 bytes tell how long it is. */
       if (c->hdr_need == 0) c->hdr_need = 2;

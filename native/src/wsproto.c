@@ -168,24 +168,11 @@ static void ew__op_pub(ew__conn_t *c, const cJSON *root, const char *ref, const 
     ew__wsproto_error(c, ref, EW_EINVAL, "metadata must be an object", NULL);
     return;
   }
-  uint32_t slot = EW__PENDING_PUBS;
-  for (uint32_t i = 0; i < EW__PENDING_PUBS; i++) {
-    uint32_t k = (e->next_pub_token + i) % EW__PENDING_PUBS;
-    if (!e->pubs[k].token) {
-      slot = k;
-      break;
-    }
-  }
-  if (slot == EW__PENDING_PUBS) {
+  uint32_t token = ew__engine_pending(e, c, EW__PENDING_PUB, ref);
+  if (!token) {
     ew__wsproto_error(c, ref, EW_ELIMIT, "too many publishes in flight; retry", NULL);
     return;
   }
-  /* The token names the slot (low 10 bits) and stays unique over time. */
-  uint32_t token = ((++e->next_pub_token) << 10) | slot;
-  if (!token) token = ((++e->next_pub_token) << 10) | slot;
-  e->pubs[slot].token = token;
-  e->pubs[slot].conn = c;
-  e->pubs[slot].ref_json = ref ? ew__strndup(ref, strlen(ref)) : NULL;
   atomic_fetch_add(&e->client_publishes, 1);
   ew__engine_post(e, EW_MSG_EVENT, token, (int64_t)c->id, msg, len);
 }
