@@ -20,7 +20,8 @@ const DEFAULTS = {
 // engine's history ring is what makes Last-Event-ID resume work.
 const DEFAULT_BUS_OPTIONS = Object.freeze({ history: {} });
 
-const OPTION_KEYS = new Set(['bus', 'closeBus', 'busOptions', 'decorator', 'ssePath', 'healthPath', 'listen']);
+const OPTION_KEYS = new Set(['bus', 'closeBus', 'busOptions', 'decorator', 'ssePath', 'healthPath', 'listen', 'sseOptions']);
+const SSE_OPTION_KEYS = new Set(['heartbeatMs', 'retryMs', 'maxBuffered']);
 
 // Connection-specific headers are forbidden in HTTP/2 responses.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
@@ -64,10 +65,20 @@ function validate(opts) {
   for (const key of ['closeBus', 'listen']) {
     if (opts[key] !== undefined && typeof opts[key] !== 'boolean') throw optionError(`${key} must be a boolean`);
   }
+  const sseOptions = opts.sseOptions === undefined ? {} : opts.sseOptions;
+  if (sseOptions === null || typeof sseOptions !== 'object' || Array.isArray(sseOptions)) {
+    throw optionError('sseOptions must be an object { heartbeatMs, retryMs, maxBuffered }');
+  }
+  for (const key of Object.keys(sseOptions)) {
+    if (!SSE_OPTION_KEYS.has(key)) {
+      throw optionError(`sseOptions.${key} is not a known option (known: ${[...SSE_OPTION_KEYS].join(', ')})`);
+    }
+  }
   const decorator = opts.decorator === undefined ? DEFAULTS.decorator : opts.decorator;
   if (typeof decorator !== 'string' || decorator === '') throw optionError('decorator must be a non-empty string');
   return {
     decorator,
+    sseOptions: { ...sseOptions },
     ssePath: checkPath('ssePath', opts.ssePath === undefined ? DEFAULTS.ssePath : opts.ssePath),
     healthPath: checkPath('healthPath', opts.healthPath === undefined ? DEFAULTS.healthPath : opts.healthPath),
   };
@@ -105,7 +116,7 @@ function firstValue(v) {
 }
 
 async function eventwirePlugin(fastify, opts) {
-  const { decorator, ssePath, healthPath } = validate(opts || {});
+  const { decorator, ssePath, healthPath, sseOptions } = validate(opts || {});
 
   // Checked before a bus is created, so a failed registration leaks nothing.
   if (fastify.hasDecorator(decorator)) {
@@ -136,12 +147,22 @@ async function eventwirePlugin(fastify, opts) {
 
   fastify.decorate(decorator, bus);
 
-  // SSE responses still open; ended in preClose, or fastify.close() (which
-  // waits for open connections) would never finish.
-  const streams = new Set();
+  // SSE responses still open (AbortController -> the raw response); ended in
+  // preClose, or fastify.close() (which waits for open connections) would
+  // never finish.
+  const streams = new Map();
 
   fastify.addHook('preClose', (done) => {
-    for (const ac of streams) ac.abort();
+    for (const [ac, res] of streams) {
+      ac.abort(); // the stream unsubscribes and ends, so the response ends
+      // The response was sent keep-alive: close its connection once the end
+      // is written, rather than wait for the client to drop an idle socket.
+      const socket = res.socket;
+      if (socket && typeof socket.destroySoon === 'function' && !(res.req && res.req.httpVersionMajor >= 2)) {
+        if (res.writableFinished) socket.destroySoon();
+        else res.once('finish', () => socket.destroySoon());
+      }
+    }
     streams.clear();
     done();
   });
@@ -152,8 +173,7 @@ async function eventwirePlugin(fastify, opts) {
   });
 
   if (ssePath !== false) {
-    let sseHeaders = require('./sse').sseHeaders;
-    if (typeof sseHeaders === 'function') sseHeaders = sseHeaders();
+    const { sseHeaders } = require('./sse');
 
     fastify.get(ssePath, async function eventwireSse(request, reply) {
       const query = request.query || {};
@@ -168,7 +188,7 @@ async function eventwirePlugin(fastify, opts) {
       const ac = new AbortController();
       let stream;
       try {
-        stream = await bus.createEventStream({ pattern, lastEventId, signal: ac.signal });
+        stream = bus.createEventStream({ ...sseOptions, pattern, lastEventId, signal: ac.signal });
       } catch (err) {
         ac.abort();
         if (err && typeof err.code === 'string' && /^ERR_INVALID_/.test(err.code)) {
@@ -182,13 +202,14 @@ async function eventwirePlugin(fastify, opts) {
 
       // Abort (unsubscribe, end the stream) as soon as the client goes away
       // or the response ends for any other reason.
-      streams.add(ac);
+      streams.set(ac, reply.raw);
       const abort = () => {
         streams.delete(ac);
         ac.abort();
       };
       request.raw.once('close', abort);
       reply.raw.once('close', abort);
+      if (reply.raw.destroyed || (request.raw.socket && request.raw.socket.destroyed)) abort(); // gone already
 
       const http2 = request.raw.httpVersionMajor >= 2;
       for (const [name, value] of Object.entries(sseHeaders)) {

@@ -17,6 +17,9 @@ const MSG_REPLY = 2;
 const MSG_CLOSED = 3;
 const MSG_EVENT = 4;
 const MSG_AUTH = 5;
+const MSG_REMOTE = 6;
+const MSG_WARN = 7;
+const MSG_REDIS = 8;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // reaches these, so a tight emit loop keeps bounded JS memory. Records are
@@ -29,6 +32,18 @@ const BATCH_BYTES = 1 << 20;
 const META_EVENTS = new Set(['newListener', 'removeListener', 'removeListenerAny', 'error']);
 
 const kState = Symbol('eventwire.state');
+
+// The id stored with every event this bus writes to Redis, so its relay can
+// tell its own events from other instances'. Unique per bus.
+let busCounter = 0;
+function instanceId() {
+  const base = process.env.INSTANCE_ID || `${require('os').hostname()}-${process.pid}`;
+  return `${base}#${++busCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function st0RedisState(opts) {
+  return opts.redis ? 'connecting' : 'off';
+}
 
 // A single plain-object argument with a string `type` is an envelope emit.
 function isEnvelopeArg(v) {
@@ -61,10 +76,11 @@ class EventBus extends EventEmitter2 {
       batch: null, // Buffer of BATCH_BYTES, allocated with the engine
       batchLen: 0,
       batchCount: 0,
-      batchWaiters: null, // [{ id, resolve, reject }] of publish() calls in the batch
+      batchPublishes: null, // reqs of the publish() calls in the batch
       flushScheduled: false,
       nextReq: 1,
-      pending: new Map(), // req -> { kind: 'batch'|'listen', ... }
+      pending: new Map(), // req -> { kind: 'publish'|'listen'|'history'|'health'|'redis', ... }
+      redis: { state: st0RedisState(opts), lastError: null, waiters: [] },
       listening: null, // Promise of { port, host }
       address: null,
       closed: false,
@@ -139,8 +155,9 @@ class EventBus extends EventEmitter2 {
   }
 
   /**
-   * Emits like emit() and resolves with the event id once the engine has
-   * taken the event (embedded mode), or at once without an engine.
+   * Emits like emit() and resolves with the event id once it is durable:
+   * the Redis stream id once XADD acknowledged it (Redis mode), the engine's
+   * id once it has taken the event (embedded), or at once without an engine.
    */
   publish(type, data, options) {
     const st = this[kState];
@@ -153,10 +170,21 @@ class EventBus extends EventEmitter2 {
         throw makeError('ERR_INVALID_EVENT_NAME', `"${type}" is a pattern or a reserved name; publish a concrete event name`);
       }
       st.encoder.checkName(type);
-      const env = this._accept(type, data, options || {});
-      const done = st.engine ? new Promise((resolve, reject) => {
-        (st.batchWaiters || (st.batchWaiters = [])).push({ id: env.id, resolve, reject });
-      }) : Promise.resolve(env.id);
+      let done;
+      let req = 0;
+      if (st.engine) {
+        req = this._nextReq();
+        done = new Promise((resolve, reject) => st.pending.set(req, { kind: 'publish', resolve, reject }));
+      }
+      let env;
+      try {
+        env = this._accept(type, data, options || {}, req ? `p${req}` : '');
+      } catch (err) {
+        st.pending.delete(req);
+        throw err;
+      }
+      if (req) (st.batchPublishes || (st.batchPublishes = [])).push(req);
+      else done = Promise.resolve(env.id);
       const prev = st.current;
       st.current = env;
       try {
@@ -279,27 +307,23 @@ class EventBus extends EventEmitter2 {
     const st = this[kState];
     st.flushScheduled = false;
     if (st.batchCount === 0 || !st.engine) return;
-    const { batch, batchLen, batchCount, batchWaiters } = st;
+    const { batch, batchLen, batchCount, batchPublishes } = st;
     st.batchLen = 0;
     st.batchCount = 0;
-    st.batchWaiters = null;
-    let req = 0;
-    if (batchWaiters) {
-      req = this._nextReq();
-      st.pending.set(req, { kind: 'batch', waiters: batchWaiters });
-    }
-    const rc = st.engine.send(batch, batchLen, batchCount, req);
+    st.batchPublishes = null;
+    const rc = st.engine.send(batch, batchLen, batchCount, 0);
     if (rc === 0) {
       st.counters.forwarded += batchCount;
       st.counters.batches++;
       return;
     }
-    if (req) st.pending.delete(req);
     const err = fromErrno(rc, `${batchCount} event(s) were not accepted by the engine`, { dropped: batchCount });
     if (err.code === 'ERR_QUEUE_FULL') st.counters.droppedInboxFull += batchCount;
-    if (batchWaiters) {
-      st.counters.publishFailed += batchWaiters.length;
-      for (const w of batchWaiters) w.reject(err);
+    for (const req of batchPublishes || []) {
+      const p = st.pending.get(req);
+      st.pending.delete(req);
+      st.counters.publishFailed++;
+      if (p) p.reject(err);
     }
     this._report(err);
   }
@@ -336,6 +360,7 @@ class EventBus extends EventEmitter2 {
         inboxMaxBytes: st.opts.inbox.maxBytes,
         historySize: st.opts.history.size,
         historyMaxAgeMs: st.opts.history.maxAgeMs,
+        redis: st.opts.redis ? { ...st.opts.redis, instance: instanceId() } : undefined,
       },
       (msgs) => this._onEngineMessages(msgs)
     );
@@ -359,6 +384,18 @@ class EventBus extends EventEmitter2 {
         this._onAuthorize(req, data);
         continue;
       }
+      if (kind === MSG_REMOTE) {
+        this._onRemote(data);
+        continue;
+      }
+      if (kind === MSG_WARN) {
+        this._report(fromErrno(value, data));
+        continue;
+      }
+      if (kind === MSG_REDIS) {
+        this._onRedisState(value, data);
+        continue;
+      }
       const p = st.pending.get(req);
       if (!p) continue;
       st.pending.delete(req);
@@ -370,9 +407,14 @@ class EventBus extends EventEmitter2 {
           st.listening = null;
           p.reject(fromErrno(value, `${st.opts.server.host}:${st.opts.server.port}`));
         }
-      } else if (p.kind === 'batch') {
-        if (value === 0) for (const w of p.waiters) w.resolve(w.id);
-        else for (const w of p.waiters) w.reject(fromErrno(value));
+      } else if (p.kind === 'publish') {
+        if (value === 0) p.resolve(data);
+        else {
+          st.counters.publishFailed++;
+          p.reject(fromErrno(value, data || undefined));
+        }
+      } else if (p.kind === 'health') {
+        p.resolve(JSON.parse(data));
       } else if (p.kind === 'history') {
         const events = data ? JSON.parse(data) : [];
         if (value === 0) p.resolve(events);
@@ -398,7 +440,7 @@ class EventBus extends EventEmitter2 {
       if (op.priority !== undefined) options.priority = op.priority;
       if (op.metadata !== undefined) options.metadata = op.metadata;
       const data = op.data === undefined ? null : op.data;
-      const env = this._accept(op.type, data, options, String(token));
+      const env = this._accept(op.type, data, options, `c${token}`);
       const prev = st.current;
       st.current = env;
       try {
@@ -411,6 +453,68 @@ class EventBus extends EventEmitter2 {
     } catch (err) {
       if (st.engine) st.engine.answer(token, errnoOf(err.code) || errnoOf('ERR_ENGINE'), String(err.message));
     }
+  }
+
+  // An event another instance wrote to the stream: local listeners only.
+  _onRemote(json) {
+    const st = this[kState];
+    let env;
+    try {
+      env = JSON.parse(json);
+    } catch (err) {
+      return;
+    }
+    const prev = st.current;
+    st.current = env;
+    try {
+      super.emit(env.type, env.data);
+    } catch (err) {
+      this._report(err); // a throwing listener must not stop the relay
+    } finally {
+      st.current = prev;
+    }
+  }
+
+  _onRedisState(value, message) {
+    const r = this[kState].redis;
+    if (value === 1) {
+      r.state = 'ready';
+      r.everConnected = true;
+      for (const w of r.waiters.splice(0)) w.resolve();
+      return;
+    }
+    r.state = 'connecting';
+    r.lastError = message || r.lastError;
+    // listen() waits for the first connection: a failure before it is a
+    // clear error there (the engine keeps trying in the background).
+    if (!r.everConnected) {
+      const err = makeError('ERR_REDIS_UNAVAILABLE', message || 'cannot connect to Redis');
+      for (const w of r.waiters.splice(0)) w.reject(err);
+    }
+  }
+
+  _redisReady() {
+    const r = this[kState].redis;
+    if (r.state === 'off' || r.state === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => r.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * { status: 'ok' | 'unavailable', mode, redis?: { state, queued, ... } }:
+   * unavailable while Redis is down, the relay is stalled or the queue is full.
+   */
+  health() {
+    const st = this[kState];
+    if (st.closed) return Promise.resolve({ status: 'unavailable', mode: st.opts.redis ? 'redis' : 'embedded', closed: true });
+    if (!st.engine) return Promise.resolve({ status: 'ok', mode: 'local' });
+    const req = this._nextReq();
+    const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'health', resolve, reject }));
+    const rc = st.engine.health(req);
+    if (rc !== 0) {
+      st.pending.delete(req);
+      return Promise.reject(fromErrno(rc));
+    }
+    return p;
   }
 
   // A Socket.IO connect waiting for options.server.authorize(auth, info):
@@ -494,14 +598,30 @@ class EventBus extends EventEmitter2 {
     return this;
   }
 
-  /** Starts the server configured in options.server; resolves { port, host }. */
+  /**
+   * Starts the server configured in options.server and waits for the first
+   * Redis connection when Redis is configured; resolves { port, host } (an
+   * empty object for a Redis-only bus).
+   */
   listen() {
     const st = this[kState];
     if (st.closed) return Promise.reject(makeError('ERR_CLOSED', 'cannot listen() after close()'));
-    if (!st.opts.server) {
+    if (!st.opts.server && !st.opts.redis) {
       return Promise.reject(makeError('ERR_NO_SERVER', 'pass options.server ({ port, host }) to new EventBus() to listen'));
     }
-    if (st.listening) return st.listening;
+    if (st.listenAll) return st.listenAll;
+    const server = st.opts.server ? this._listenServer() : Promise.resolve({});
+    st.listenAll = server.then(async (addr) => {
+      await this._redisReady();
+      return addr;
+    });
+    // A failed listen() can be tried again.
+    st.listenAll.catch(() => { st.listenAll = null; });
+    return st.listenAll;
+  }
+
+  _listenServer() {
+    const st = this[kState];
     if (!st.engine) this._startEngine();
     const req = this._nextReq();
     st.listening = new Promise((resolve, reject) => {
@@ -567,8 +687,7 @@ class EventBus extends EventEmitter2 {
     liveBuses.delete(this);
     const err = makeError('ERR_CLOSED', 'the bus closed before the engine answered');
     for (const p of st.pending.values()) {
-      if (p.kind === 'batch') for (const w of p.waiters) w.reject(err);
-      else p.reject(err);
+      p.reject(err);
     }
     st.pending.clear();
     if (st.closeResolve) st.closeResolve();
@@ -588,7 +707,8 @@ class EventBus extends EventEmitter2 {
       emitted: st.counters.emitted,
       forwarded: st.counters.forwarded,
       batches: st.counters.batches,
-      pendingPublishes: [...st.pending.values()].reduce((n, p) => n + (p.kind === 'batch' ? p.waiters.length : 0), 0),
+      pendingPublishes: [...st.pending.values()].filter((p) => p.kind === 'publish').length,
+      redis: st.redis.state,
       dropped: { inboxFull: st.counters.droppedInboxFull },
       publishFailed: st.counters.publishFailed,
       engine: st.engine ? st.engine.stats() : null,

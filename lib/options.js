@@ -115,6 +115,61 @@ function normalizeServer(server) {
   };
 }
 
+// redis: 'redis://[:password@]host[:port][/db]', true (REDIS_URL), or
+// { url, prefix, stream, retention, queueSize, connectTimeoutMs, maxReconnectAttempts }.
+// REDIS_URL is read only when Redis is asked for: a plain bus stays local.
+function parseRedisUrl(url, name) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch (err) {
+    throw bad(name, `must be a URL like redis://[:password@]host:port[/db], got "${url}"`);
+  }
+  if (u.protocol !== 'redis:') throw bad(name, `must use the redis:// scheme (TLS is not supported yet), got "${u.protocol}"`);
+  if (!u.hostname) throw bad(name, 'needs a host');
+  if (u.username && u.username !== 'default') {
+    throw bad(name, 'ACL user names are not supported: use redis://:password@host');
+  }
+  const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0 || db > 1000) throw bad(name, `has a bad database number "${u.pathname.slice(1)}"`);
+  const port = u.port ? Number(u.port) : 6379;
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db,
+  };
+}
+
+function normalizeRedis(redis) {
+  if (redis === undefined || redis === false || redis === null) return null;
+  if (redis === true) redis = {};
+  if (typeof redis === 'string') redis = { url: redis };
+  if (!isPlainObject(redis)) throw bad('redis', 'must be a redis:// URL, true (REDIS_URL) or an object { url, ... }');
+  const known = ['url', 'prefix', 'stream', 'retention', 'queueSize', 'connectTimeoutMs', 'maxReconnectAttempts'];
+  for (const key of Object.keys(redis)) {
+    if (!known.includes(key)) throw bad(`redis.${key}`, `is not a known option (known: ${known.join(', ')})`);
+  }
+  const url = redis.url === undefined ? process.env.REDIS_URL : redis.url;
+  if (!url) throw bad('redis', 'needs a url (or the REDIS_URL environment variable)');
+  if (typeof url !== 'string') throw bad('redis.url', 'must be a string');
+  const prefix = redis.prefix === undefined ? 'eventwire' : redis.prefix;
+  if (typeof prefix !== 'string' || !prefix || CONTROL.test(prefix)) throw bad('redis.prefix', 'must be a non-empty string');
+  const stream = redis.stream === undefined ? `${prefix}:events` : redis.stream;
+  if (typeof stream !== 'string' || !stream || CONTROL.test(stream) || Buffer.byteLength(stream) > 512) {
+    throw bad('redis.stream', 'must be a stream key (1..512 bytes, no control characters)');
+  }
+  return {
+    ...parseRedisUrl(url, redis.url === undefined ? 'REDIS_URL' : 'redis.url'),
+    stream,
+    retention: intIn(redis.retention, 'redis.retention', 1, Number.MAX_SAFE_INTEGER, envInt('REDIS_STREAM_RETENTION', 100000)),
+    queueSize: intIn(redis.queueSize, 'redis.queueSize', 1, 10000000, envInt('EVENT_QUEUE_SIZE', 10000)),
+    connectTimeoutMs: intIn(redis.connectTimeoutMs, 'redis.connectTimeoutMs', 10, 600000, 5000),
+    maxReconnectAttempts: intIn(redis.maxReconnectAttempts, 'redis.maxReconnectAttempts', 1, 1000000,
+      envInt('MAX_RECONNECT_ATTEMPTS', 10)),
+  };
+}
+
 function normalizeHistory(history) {
   if (history === undefined) return { size: 10000, maxAgeMs: 86400000, given: false };
   if (!isPlainObject(history)) throw bad('history', 'must be an object { size, maxAgeMs }');
@@ -140,9 +195,7 @@ function normalizeOptions(options) {
       Buffer.byteLength(ee2.delimiter) > 8 || CONTROL.test(ee2.delimiter) || ee2.delimiter.includes('*')) {
     throw bad('delimiter', 'must be 1..8 bytes, without "*" or control characters');
   }
-  if (options.redis) {
-    throw bad('redis', 'is not available in this version of eventwire (embedded mode only); pass false or omit it');
-  }
+  const redis = normalizeRedis(options.redis);
   const source = options.source === undefined ? (process.env.INSTANCE_ID || `${os.hostname()}-${process.pid}`) : options.source;
   if (typeof source !== 'string' || source.length === 0 || source.length > 256 || CONTROL.test(source)) {
     throw bad('source', 'must be a non-empty string of at most 256 characters without control characters');
@@ -157,7 +210,8 @@ function normalizeOptions(options) {
   return {
     ee2,
     server,
-    engine: Boolean(options.engine || server || history.given),
+    engine: Boolean(options.engine || server || history.given || redis),
+    redis,
     history,
     source,
     inbox: {

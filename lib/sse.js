@@ -76,7 +76,20 @@ function fieldValue(s) {
   return LINE_BREAK.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
 }
 
+// One envelope object is shared by every subscriber of an emit: serialise it
+// once for all the streams that carry it.
+const frameCache = new WeakMap();
+
 function eventFrame(env) {
+  let frame = frameCache.get(env);
+  if (frame === undefined) {
+    frame = buildEventFrame(env);
+    frameCache.set(env, frame);
+  }
+  return frame;
+}
+
+function buildEventFrame(env) {
   let json;
   try {
     json = JSON.stringify(env);

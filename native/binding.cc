@@ -50,6 +50,11 @@ Napi::Value NameCheck(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), Check(name.data(), name.size(), delim.c_str()));
 }
 
+int64_t IntOpt(Napi::Object o, const char *key) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Int64Value() : 0;
+}
+
 // ---- Engine -----------------------------------------------------------------
 
 class Engine : public Napi::ObjectWrap<Engine> {
@@ -61,6 +66,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("route", &Engine::Route),
                         InstanceMethod("history", &Engine::History),
                         InstanceMethod("answer", &Engine::Answer),
+                        InstanceMethod("health", &Engine::Health),
                         InstanceMethod("close", &Engine::Close),
                         InstanceMethod("dispose", &Engine::Dispose),
                         InstanceMethod("stats", &Engine::Stats),
@@ -90,6 +96,26 @@ class Engine : public Napi::ObjectWrap<Engine> {
       opts.history_max_age_ms = o.Get("historyMaxAgeMs").As<Napi::Number>().Int64Value();
     opts.notify = &Engine::OnNotify;
     opts.notify_arg = this;
+    // redis: { host, port, password, db, stream, retention, queueSize,
+    //          connectTimeoutMs, maxReconnectAttempts, instance } (JS checked it)
+    ew_redis_options_t ro = {};
+    std::string rhost, rpass, rstream, rinst;
+    if (o.Get("redis").IsObject()) {
+      Napi::Object r = o.Get("redis").As<Napi::Object>();
+      auto str = [&](const char *k) { return r.Get(k).IsString() ? r.Get(k).As<Napi::String>().Utf8Value() : std::string(); };
+      rhost = str("host"), rpass = str("password"), rstream = str("stream"), rinst = str("instance");
+      ro.host = rhost.c_str();
+      ro.port = (int)IntOpt(r, "port");
+      ro.password = rpass.empty() ? nullptr : rpass.c_str();
+      ro.db = (int)IntOpt(r, "db");
+      ro.stream = rstream.c_str();
+      ro.retention = (size_t)IntOpt(r, "retention");
+      ro.queue_size = (size_t)IntOpt(r, "queueSize");
+      ro.connect_timeout_ms = (int)IntOpt(r, "connectTimeoutMs");
+      ro.max_reconnect_attempts = (int)IntOpt(r, "maxReconnectAttempts");
+      ro.instance = rinst.c_str();
+      opts.redis = &ro;
+    }
 
     tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "eventwire", 0, 1);
     int rc = ew_engine_create(&engine_, &opts);
@@ -172,11 +198,6 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return Napi::Number::New(env, ew_engine_send(engine_, b.Data(), len, count, req));
   }
 
-  static int64_t IntOpt(Napi::Object o, const char *key) {
-    Napi::Value v = o.Get(key);
-    return v.IsNumber() ? v.As<Napi::Number>().Int64Value() : 0;
-  }
-
   // listen({ host, port, path, maxConnections, maxPayload, heartbeatMs,
   //          handshakeTimeoutMs, allowedOrigins: string ('\n'-joined) | undefined,
   //          allowClientPublish, backlogMaxFrames, backlogMaxBytes }, req) -> 0 | EW_E*
@@ -241,6 +262,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
                                                     info[3].As<Napi::Number>().Uint32Value()));
   }
 
+  // health(req) -> 0 | EW_E*; the answer is a REPLY with the JSON
+  Napi::Value Health(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    return Napi::Number::New(env, ew_engine_health(engine_, info[0].As<Napi::Number>().Uint32Value()));
+  }
+
   // answer(token, errno (0 = ok), message) -> 0 | EW_E*
   Napi::Value Answer(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
@@ -297,6 +325,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
     o.Set("backlogHighWaterBytes", (double)s.backlog_hwm_bytes);
     o.Set("historyEvents", (double)s.history_events);
     o.Set("historyEvicted", (double)s.history_evicted);
+    o.Set("redisConnected", s.redis_connected != 0);
+    o.Set("redisQueued", (double)s.redis_queued);
+    o.Set("redisQueueHighWater", (double)s.redis_queue_hwm);
+    o.Set("redisWritten", (double)s.redis_written);
+    o.Set("redisRelayed", (double)s.redis_relayed);
+    o.Set("redisRejected", (double)s.redis_rejected);
+    o.Set("redisReconnects", (double)s.redis_reconnects);
     return o;
   }
 

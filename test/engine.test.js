@@ -30,7 +30,7 @@ describe('listen', () => {
     const h = await httpGet(addr.port, '/health');
     expect(h.status).toBe(200);
     expect(h.headers['content-type']).toMatch(/application\/json/);
-    expect(JSON.parse(h.body)).toEqual({ status: 'ok' });
+    expect(JSON.parse(h.body)).toEqual({ status: 'ok', mode: 'embedded' });
     const nf = await httpGet(addr.port, '/nope');
     expect(nf.status).toBe(404);
     expect(JSON.parse(nf.body).code).toBe('ERR_NOT_FOUND');
@@ -187,7 +187,8 @@ describe('bad input', () => {
     [{ delimiter: '' }, /delimiter/],
     [{ delimiter: '*' }, /delimiter/],
     [{ delimiter: '123456789' }, /delimiter/],
-    [{ redis: 'redis://127.0.0.1:6379' }, /redis/],
+    [{ redis: 'http://127.0.0.1:6379' }, /redis:\/\/ scheme/],
+    [{ redis: { url: 'redis://h', nope: 1 } }, /redis\.nope/],
     [{ source: 'a\nb' }, /source/],
     [{ inbox: { maxEvents: 0 } }, /inbox\.maxEvents/],
     [{ inbox: { maxBytes: -5 } }, /inbox\.maxBytes/],

@@ -11,11 +11,10 @@
 //
 // EVENTWIRE_ENABLED=0 (or false/off/no), read once when this module loads,
 // keeps the legacy behaviour: a plain Set of callbacks, no bus, and the
-// native addon is never loaded (lib/index.js is required lazily, only when
-// enabled).
+// native addon is never loaded (lib/next.js, and through it lib/index.js, is
+// required lazily, only when enabled).
 
 const INCIDENT_EVENT = 'incident';
-const BUS_KEY = Symbol.for('eventwire.bus');
 
 const enabled = !/^(0|false|off|no)$/i.test(String(process.env.EVENTWIRE_ENABLED || '').trim());
 
@@ -40,34 +39,15 @@ function deliver(cb, incident) {
   }
 }
 
-let hasNextModule;
-function sharedBus() {
-  if (hasNextModule === undefined) {
-    try {
-      require.resolve('../next');
-      hasNextModule = true;
-    } catch (err) {
-      if (!err || err.code !== 'MODULE_NOT_FOUND') throw err;
-      hasNextModule = false;
-    }
-  }
-  // eventwire/next keeps the process-wide bus (on the same global symbol).
-  if (hasNextModule) return require('../next').getEventBus();
-  const existing = globalThis[BUS_KEY];
-  if (existing && typeof existing.emit === 'function' && !existing.closed) return existing;
-  const { EventBus } = require('../index');
-  const bus = new EventBus();
-  globalThis[BUS_KEY] = bus;
-  return bus;
-}
-
 /**
  * The shared EventBus incidents go through, or null when eventwire is
  * disabled (EVENTWIRE_ENABLED=0).
  */
 function getBus() {
   if (!enabled) return null;
-  const bus = sharedBus();
+  // eventwire/next keeps the process-wide bus on globalThis[Symbol.for('eventwire.bus')]
+  // (created on first use with { history: {} }, replaced once closed).
+  const bus = require('../next').getEventBus();
   if (bus !== attachedBus) {
     // The shared bus was replaced (closed and created again): subscribers
     // live as long as the process, as they did with the in-memory module.

@@ -124,8 +124,14 @@ typedef enum ew_msg_kind {
   EW_MSG_CLOSED,        /* the loop has stopped; join the engine now */
   EW_MSG_EVENT,         /* req = token, data = the client's pub op (JSON): emit it
                            with the token as origin, or answer the token */
-  EW_MSG_AUTH           /* req = token, data = {"transport","auth"}: a Socket.IO
+  EW_MSG_AUTH,          /* req = token, data = {"transport","auth"}: a Socket.IO
                            connect for the authorize hook; answer the token */
+  EW_MSG_REMOTE,        /* data = envelope JSON of an event another instance
+                           published (Redis relay): emit it to local listeners */
+  EW_MSG_WARN,          /* value = EW_E*, data = message: something the owner
+                           should report (events refused, Redis unavailable) */
+  EW_MSG_REDIS          /* value = 1 connected, 0 lost, -1 an attempt failed;
+                           data = the last error */
 } ew_msg_kind_t;
 
 typedef struct ew_msg {
@@ -141,7 +147,22 @@ typedef struct ew_msg {
  * notification has been consumed by ew_engine_take(). Must not block. */
 typedef void (*ew_notify_cb)(void *arg);
 
+/* Redis Streams mode (redis.c). Strings are copied. */
+typedef struct ew_redis_options {
+  const char *host;           /* required */
+  int port;                   /* 0 = 6379 */
+  const char *password;       /* NULL = no AUTH */
+  int db;                     /* SELECT when > 0 */
+  const char *stream;         /* the stream key; NULL = "eventwire:events" */
+  size_t retention;           /* XADD MAXLEN ~ N; 0 = 100,000 */
+  size_t queue_size;          /* events waiting for XADD (offline queue); 0 = 10,000 */
+  int connect_timeout_ms;     /* 0 = 5,000 */
+  int max_reconnect_attempts; /* 0 = 10; then waiting events fail, retries go on */
+  const char *instance;       /* this instance's id, stored with each event */
+} ew_redis_options_t;
+
 typedef struct ew_engine_options {
+  const ew_redis_options_t *redis; /* NULL = embedded mode */
   const char *delimiter;      /* default "." */
   size_t history_size;        /* events kept for replay; 0 = 10,000 */
   int64_t history_max_age_ms; /* 0 = 24 h; < 0 = no age limit */
@@ -201,6 +222,16 @@ typedef struct ew_engine_stats {
   uint64_t backlog_hwm_bytes;
   uint64_t history_events;    /* events in history now */
   uint64_t history_evicted;
+  /* Redis mode */
+  int redis_connected;        /* both connections ready */
+  uint64_t redis_queued;      /* events waiting for (or in) XADD */
+  uint64_t redis_queue_hwm;
+  uint64_t redis_written;     /* XADDs acknowledged */
+  uint64_t redis_relayed;     /* stream entries read by the relay */
+  uint64_t redis_rejected;    /* events refused: queue full or Redis unavailable */
+  uint64_t redis_reconnects;
+  uint64_t redis_last_read_ms; /* last relay reply (also empty ones) */
+  uint64_t redis_last_event_ms; /* newest event seen by the relay */
   int port;                   /* bound port, 0 when not listening */
   int running;
 } ew_engine_stats_t;
@@ -237,6 +268,10 @@ int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, si
  * a Socket.IO connect (EW_MSG_AUTH: err 0 accepts, < 0 refuses with
  * message). Any thread until close. */
 int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message);
+
+/* Asks for the health JSON {"status":"ok"|"unavailable","mode",...}: the
+ * answer is EW_MSG_REPLY(req) with value 1 (healthy) or 0 and the JSON. */
+int ew_engine_health(ew_engine_t *e, uint32_t req);
 
 /* Asks the engine to stop: it drains the inbox, closes the server and every
  * connection, then posts EW_MSG_CLOSED and its thread ends. Idempotent. */

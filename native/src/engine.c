@@ -11,6 +11,7 @@
  * fires once until the owner takes the messages.
  */
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "names.h"
+#include "redis.h"
 #include "sio.h"
 
 #define EW__DEFAULT_INBOX_BYTES ((size_t)64 << 20)
@@ -143,10 +145,7 @@ void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
     if (e->pending[i].token && e->pending[i].conn == c) e->pending[i].conn = NULL;
 }
 
-/* Acks a client pub that came back through JS with its id. */
-static void ew__ack_pub(ew_engine_t *e, const ew__record_t *r) {
-  uint32_t token = 0;
-  for (size_t i = 0; i < r->origin_len; i++) token = token * 10 + (uint32_t)(r->origin[i] - '0');
+void ew__engine_pub_acked(ew_engine_t *e, uint32_t token, const char *id, size_t id_len) {
   ew__pending_t *p = ew__find_pending(e, token);
   if (!p || p->kind != EW__PENDING_PUB) return;
   ew__conn_t *c = p->conn;
@@ -154,15 +153,40 @@ static void ew__ack_pub(ew_engine_t *e, const ew__record_t *r) {
     ew__buf_t b;
     ew__buf_init(&b);
     if (c->wire == EW__WIRE_SIO)
-      ew__buf_addf(&b, "43%s[{\"ok\":true,\"id\":\"%.*s\"}]", p->ref ? p->ref : "", (int)r->f.id_len, r->f.id);
+      ew__buf_addf(&b, "43%s[{\"ok\":true,\"id\":\"%.*s\"}]", p->ref ? p->ref : "", (int)id_len, id);
     else
       ew__buf_addf(&b, "{\"op\":\"ack\"%s%s,\"id\":\"%.*s\"}", p->ref ? ",\"ref\":" : "", p->ref ? p->ref : "",
-                   (int)r->f.id_len, r->f.id);
+                   (int)id_len, id);
     /* Socket.IO without an ack id wants no answer. */
     if (!b.failed && (c->wire != EW__WIRE_SIO || p->ref)) ew__ws_send_text(c, b.data, b.len);
     ew__buf_free(&b);
   }
   ew__pending_free(p);
+}
+
+/* The record's origin: "p<req>" a publish() waiting for the id, "c<token>" a
+ * client pub. Answered with the final id (embedded mode: at once). */
+static void ew__answer_origin(ew_engine_t *e, const ew__record_t *r) {
+  if (r->origin_len < 2) return;
+  uint32_t n = (uint32_t)strtoul(r->origin + 1, NULL, 10);
+  if (r->origin[0] == 'p')
+    ew__engine_post(e, EW_MSG_REPLY, n, 0, r->f.id, r->f.id_len);
+  else if (r->origin[0] == 'c')
+    ew__engine_pub_acked(e, n, r->f.id, r->f.id_len);
+}
+
+/* Tells the origin of a refused record why. */
+static void ew__refuse_origin(ew_engine_t *e, const ew__record_t *r, int err) {
+  uint32_t n = r->origin_len > 1 ? (uint32_t)strtoul(r->origin + 1, NULL, 10) : 0;
+  if (r->origin_len > 1 && r->origin[0] == 'p') {
+    ew__engine_post(e, EW_MSG_REPLY, n, err, NULL, 0);
+  } else if (r->origin_len > 1 && r->origin[0] == 'c') {
+    ew__engine_answer_now(e, n, err, NULL);
+  } else {
+    atomic_fetch_add(&e->redis_rejected, 1);
+    static const char msg[] = "an event was refused: the Redis queue is full";
+    ew__engine_post(e, EW_MSG_WARN, 0, err, msg, sizeof msg - 1);
+  }
 }
 
 void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *message) {
@@ -201,12 +225,29 @@ void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *
 
 static void ew__on_record(const ew__record_t *r, void *arg) {
   ew_engine_t *e = arg;
+  if (e->redis) {
+    /* Redis mode: fan-out follows the stream (the relay), except while Redis
+     * is down: then local clients get the event now, and the relay skips it. */
+    int down = !ew__redis_ready(e->redis);
+    ew__frame_t *f = down ? ew__frame_event(&r->f) : NULL;
+    if (down && !f) {
+      atomic_fetch_add(&e->bad_records, 1);
+      return;
+    }
+    int rc = ew__redis_enqueue(e->redis, r, down);
+    if (rc) ew__refuse_origin(e, r, rc);
+    if (f) {
+      ew__engine_publish(e, f);
+      ew__frame_unref(f);
+    }
+    return;
+  }
   ew__frame_t *f = ew__frame_event(&r->f);
   if (!f) {
     atomic_fetch_add(&e->bad_records, 1);
     return;
   }
-  if (r->origin_len) ew__ack_pub(e, r);
+  ew__answer_origin(e, r);
   ew__engine_publish(e, f);
   ew__frame_unref(f);
 }
@@ -285,6 +326,10 @@ static void ew__on_history(ew_engine_t *e, const ew__cmd_t *c) {
   const char *since = pattern + strlen(pattern) + 1;
   size_t count = c->arg > 0 ? (size_t)c->arg : 100;
   if (count > EW__HISTORY_MAX_ANSWER) count = EW__HISTORY_MAX_ANSWER;
+  if (e->redis) {
+    ew__redis_history(e->redis, pattern, since, count, c->req);
+    return;
+  }
   ew__history_t *h = &e->history;
   ew__history_trim_age(h, ew__now_ms());
   int rc = 0;
@@ -329,8 +374,62 @@ static void ew__on_history(ew_engine_t *e, const ew__cmd_t *c) {
   ew__buf_free(&b);
 }
 
+int ew__engine_health_json(ew_engine_t *e, ew__buf_t *b) {
+  int healthy = 1;
+  ew__buf_t r;
+  ew__buf_init(&r);
+  if (e->redis) healthy = ew__redis_health_json(e->redis, &r);
+  ew__buf_addf(b, "{\"status\":\"%s\",\"mode\":\"%s\"", healthy ? "ok" : "unavailable",
+               e->redis ? "redis" : "embedded");
+  if (e->redis) {
+    ew__buf_adds(b, ",\"redis\":");
+    ew__buf_add(b, r.data ? r.data : "null", r.data ? r.len : 4);
+  }
+  ew__buf_adds(b, "}");
+  ew__buf_free(&r);
+  return healthy;
+}
+
+static void ew__on_health(ew_engine_t *e, const ew__cmd_t *c) {
+  ew__buf_t b;
+  ew__buf_init(&b);
+  int healthy = ew__engine_health_json(e, &b);
+  if (b.failed)
+    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_ENOMEM, NULL, 0);
+  else
+    ew__engine_post(e, EW_MSG_REPLY, c->req, healthy, b.data, b.len);
+  ew__buf_free(&b);
+}
+
+static void ew__stop_now(ew_engine_t *e);
+
+/* At close, events already taken are written to Redis first (bounded). */
+static void ew__on_close_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew_engine_t *e = w->data;
+  if (atomic_load(&e->redis_queued) == 0 || !ew__redis_ready(e->redis) || ew__now_ms() > e->close_deadline_ms)
+    ew__stop_now(e);
+}
+
 static void ew__stop(ew_engine_t *e) {
   e->stopping = 1;
+  if (e->redis && atomic_load(&e->redis_queued) > 0 && ew__redis_ready(e->redis)) {
+    e->close_deadline_ms = ew__now_ms() + 5000;
+    ev_timer_init(&e->close_timer, ew__on_close_timer, 0.01, 0.01);
+    e->close_timer.data = e;
+    ev_timer_start(e->loop, &e->close_timer);
+    return;
+  }
+  ew__stop_now(e);
+}
+
+static void ew__stop_now(ew_engine_t *e) {
+  if (ev_is_active(&e->close_timer)) ev_timer_stop(e->loop, &e->close_timer);
+  if (e->redis) {
+    ew__redis_stop(e->redis);
+    e->redis = NULL;
+  }
   if (e->server) {
     ew__server_stop(e->server);
     e->server = NULL;
@@ -357,6 +456,7 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
         case EW__CMD_ROUTE: ew__on_route(e, c); break;
         case EW__CMD_HISTORY: ew__on_history(e, c); break;
         case EW__CMD_ANSWER: ew__on_answer(e, c); break;
+        case EW__CMD_HEALTH: ew__on_health(e, c); break;
         case EW__CMD_CLOSE:
           ew__engine_flush(e);
           ew__stop(e);
@@ -438,6 +538,13 @@ int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts) {
   ev_async_init(&e->wake, ew__on_wake);
   e->wake.data = e;
   ev_async_start(e->loop, &e->wake);
+  if (opts->redis) {
+    int rrc = ew__redis_start(e, opts->redis, &e->redis);
+    if (rrc) {
+      ew__engine_free(e);
+      return rrc;
+    }
+  }
   ev_timer_init(&e->history_timer, ew__on_history_timer, 1.0, 1.0);
   e->history_timer.data = e;
   if (age > 0) ev_timer_start(e->loop, &e->history_timer);
@@ -536,6 +643,14 @@ int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *messag
   return ew__engine_push(e, c);
 }
 
+int ew_engine_health(ew_engine_t *e, uint32_t req) {
+  if (!e) return EW_EINVAL;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_HEALTH, NULL, 0);
+  if (!c) return EW_ENOMEM;
+  c->req = req;
+  return ew__engine_push(e, c);
+}
+
 int ew_engine_close(ew_engine_t *e) {
   if (!e) return EW_EINVAL;
   ew__cmd_t *c = ew__cmd_new(EW__CMD_CLOSE, NULL, 0);
@@ -618,6 +733,15 @@ void ew_engine_stats(ew_engine_t *e, ew_engine_stats_t *out) {
   out->backlog_hwm_bytes = atomic_load(&e->backlog_hwm_bytes);
   out->history_events = atomic_load(&e->history_events);
   out->history_evicted = atomic_load(&e->history_evicted);
+  out->redis_connected = atomic_load(&e->redis_connected);
+  out->redis_queued = atomic_load(&e->redis_queued);
+  out->redis_queue_hwm = atomic_load(&e->redis_queue_hwm);
+  out->redis_written = atomic_load(&e->redis_written);
+  out->redis_relayed = atomic_load(&e->redis_relayed);
+  out->redis_rejected = atomic_load(&e->redis_rejected);
+  out->redis_reconnects = atomic_load(&e->redis_reconnects);
+  out->redis_last_read_ms = atomic_load(&e->redis_last_read_ms);
+  out->redis_last_event_ms = atomic_load(&e->redis_last_event_ms);
   out->port = atomic_load(&e->port);
   out->running = atomic_load(&e->running);
   pthread_mutex_lock(&e->inbox.lock);

@@ -70,6 +70,9 @@ struct ew_engine {
   struct ev_loop *loop;         /* {engine} */
   ev_async wake;                /* {engine}; ev_async_send from any thread */
   ew__server_t *server;         /* {engine} NULL until listening */
+  struct ew__redis *redis;      /* {engine} NULL in embedded mode */
+  ev_timer close_timer;         /* {engine} waits for XADD acks at close */
+  uint64_t close_deadline_ms;   /* {engine} */
   ew__matcher_t *matcher;       /* {engine} connection subscriptions */
   ew__history_t history;        /* {engine} */
   ev_timer history_timer;       /* {engine} age trimming */
@@ -92,6 +95,9 @@ struct ew_engine {
   _Atomic uint64_t protocol_errors, handshake_rejects, op_errors;
   _Atomic uint64_t backlog_hwm_frames, backlog_hwm_bytes;
   _Atomic uint64_t history_events, history_evicted;
+  atomic_int redis_connected;
+  _Atomic uint64_t redis_queued, redis_queue_hwm, redis_written, redis_relayed, redis_rejected;
+  _Atomic uint64_t redis_reconnects, redis_last_read_ms, redis_last_event_ms;
   atomic_int port;
   atomic_int running;
 };
@@ -109,6 +115,8 @@ void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);
 void ew__engine_flush(ew_engine_t *e);
 /* Appends the stats as a JSON object. Any thread. */
 void ew__engine_stats_json(ew_engine_t *e, ew__buf_t *b);
+/* Appends {"status","redis"?} and returns 1 when healthy. {engine} */
+int ew__engine_health_json(ew_engine_t *e, ew__buf_t *b);
 const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path, size_t len);
 
 /* server.c: the lws context on the engine loop. {engine} */
@@ -119,6 +127,8 @@ void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c);
 /* Registers a request waiting for JS; returns its token, or 0 when
  * EW__PENDING_MAX are already waiting. ref is copied. */
 uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref);
+/* Acks a client pub with its final id. */
+void ew__engine_pub_acked(ew_engine_t *e, uint32_t token, const char *id, size_t id_len);
 /* Settles a pending request with an error now (as if JS had answered). */
 void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *message);
 

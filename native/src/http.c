@@ -301,11 +301,12 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
     }
     ew__buf_t b;
     ew__buf_init(&b);
+    int status = 200;
     if (ew__str_eq(path, "/health"))
-      ew__buf_adds(&b, "{\"status\":\"ok\"}");
+      status = ew__engine_health_json(e, &b) ? 200 : 503; /* green only while delivery works */
     else
       ew__engine_stats_json(e, &b);
-    ew__http_respond(c, 200, "application/json", NULL, b.data ? b.data : "{}", b.data ? b.len : 2);
+    ew__http_respond(c, status, "application/json", NULL, b.data ? b.data : "{}", b.data ? b.len : 2);
     ew__buf_free(&b);
     return;
   }

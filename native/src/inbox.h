@@ -19,6 +19,7 @@ typedef enum ew__cmd_kind {
   EW__CMD_ROUTE,     /* path NUL content-type NUL body */
   EW__CMD_HISTORY,   /* pattern NUL since NUL; count in arg */
   EW__CMD_ANSWER,    /* JS settles a pending request: token in req, error in arg, message in data */
+  EW__CMD_HEALTH,    /* answer req with the health JSON */
   EW__CMD_CLOSE
 } ew__cmd_kind_t;
 

@@ -94,7 +94,7 @@ static void test_listen_and_http(void) {
   char buf[2048];
   CHECK(http_get(port, "/health", buf, sizeof buf) > 0);
   CHECK(strstr(buf, "HTTP/1.1 200") != NULL);
-  CHECK(strstr(buf, "{\"status\":\"ok\"}") != NULL);
+  CHECK(strstr(buf, "{\"status\":\"ok\",\"mode\":\"embedded\"}") != NULL);
   CHECK(http_get(port, "/nope", buf, sizeof buf) > 0);
   CHECK(strstr(buf, "HTTP/1.1 404") != NULL);
 

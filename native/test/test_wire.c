@@ -460,7 +460,7 @@ static void test_resume(void) {
   if (fd < 0) return;
   CHECK_EQ_INT(ws_send_text(fd, "{\"op\":\"sub\",\"patterns\":[\"a\"],\"since\":\"1-2-3\",\"ref\":8}"), 0);
   CHECK(expect_text(fd, "{\"op\":\"error\",\"ref\":8,\"code\":\"ERR_INVALID_SINCE\","
-                        "\"message\":\"since must be an event id \\\"<ms>-<seq>\\\"\"}"));
+                        "\"message\":\"since must be the id \\\"<ms>-<seq>\\\" of a past event\"}"));
   close(fd);
 }
 

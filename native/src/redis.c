@@ -1,0 +1,676 @@
+/*
+ * redis.c - Redis Streams on the engine's libev loop, with hiredis's own
+ * libev adapter (no second thread, no polling).
+ *
+ * Two connections. `cmd` carries the XADDs, pipelined: every event taken
+ * from the inbox is queued here (bounded: queue_size events waiting for or in
+ * XADD) and sent at once when connected; the stream id of each reply settles
+ * the publish() or client pub that asked for it. `relay` reads the stream
+ * with XREAD BLOCK from the last id it saw and feeds history and network
+ * fan-out in stream order, so every client of every instance sees stream ids
+ * in one order; events of other instances also go to local JS listeners.
+ *
+ * While Redis is down, events keep their place in the queue and are also
+ * delivered locally at once (marked, so the relay does not deliver them
+ * twice); XADDs in flight when a connection drops are sent again (at least
+ * once). Reconnects back off exponentially with jitter; after
+ * max_reconnect_attempts failures in a row what waits fails with
+ * EW_EREDIS_UNAVAILABLE, and reconnecting goes on at the longest delay.
+ * hiredis 0.14 has no connect timeout: an ev_timer keeps one.
+ */
+#include "redis.h"
+
+#include <hiredis/adapters/libev.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "engine.h"
+#include "names.h"
+
+#define EW__RELAY_BLOCK_MS 1000
+#define EW__RELAY_COUNT 512
+#define EW__RELAY_STALL_MS 5000
+#define EW__BACKOFF_MIN_MS 100
+#define EW__BACKOFF_MAX_MS 5000
+
+/* The event fields sent with XADD, in one block. */
+enum { F_TYPE, F_TS, F_PRIO, F_SOURCE, F_META, F_VERSION, F_DATA, F_COUNT };
+
+typedef struct ew__xentry {
+  struct ew__xentry *next;
+  char origin_kind;   /* 0, 'p' (publish req) or 'c' (client pub token) */
+  uint32_t origin;
+  uint8_t delivered;  /* already fanned out locally (Redis was down) */
+  uint32_t len[F_COUNT];
+  char *field[F_COUNT];
+  char buf[];
+} ew__xentry_t;
+
+typedef struct ew__conn_slot {
+  redisAsyncContext *ac; /* NULL when down */
+  int ready;             /* AUTH/SELECT done */
+  ev_timer connect_timer;
+} ew__conn_slot_t;
+
+struct ew__redis {
+  ew_engine_t *e;
+  char *host, *password, *stream, *instance;
+  int port, db, connect_timeout_ms, max_attempts;
+  size_t retention, queue_size;
+  ew__conn_slot_t cmd, relay;
+  int relay_known;       /* the relay's start id is known */
+  int relay_waiting;     /* an XREAD is out */
+  uint64_t relay_sent_ms;
+  uint64_t last_ms, last_seq; /* the relay's position */
+  ew__xentry_t *pend_head, *pend_tail; /* not sent yet */
+  ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
+  size_t queued;
+  int attempts;          /* failed connects in a row */
+  int failed_out;        /* the waiting events were failed after max attempts */
+  ev_timer retry_timer;
+  char last_error[160];
+  int stopping;
+};
+
+static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot);
+static void ew__relay_read(ew__redis_t *r);
+static void ew__flush(ew__redis_t *r);
+static void ew__became_ready(ew__redis_t *r);
+
+/* ---- the queue ------------------------------------------------------------- */
+
+static void ew__q_append(ew__xentry_t **head, ew__xentry_t **tail, ew__xentry_t *x) {
+  x->next = NULL;
+  if (*tail)
+    (*tail)->next = x;
+  else
+    *head = x;
+  *tail = x;
+}
+
+static void ew__set_error(ew__redis_t *r, const char *what, const char *detail) {
+  snprintf(r->last_error, sizeof r->last_error, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+}
+
+/* Settles what asked for an event's id: a publish() or a client pub. */
+static void ew__settle(ew__redis_t *r, ew__xentry_t *x, int err, const char *id, size_t id_len) {
+  ew_engine_t *e = r->e;
+  if (x->origin_kind == 'p') {
+    if (err)
+      ew__engine_post(e, EW_MSG_REPLY, x->origin, err, r->last_error, strlen(r->last_error));
+    else
+      ew__engine_post(e, EW_MSG_REPLY, x->origin, 0, id, id_len);
+  } else if (x->origin_kind == 'c') {
+    if (err)
+      ew__engine_answer_now(e, x->origin, err, r->last_error);
+    else
+      ew__engine_pub_acked(e, x->origin, id, id_len);
+  }
+}
+
+static void ew__fail_all(ew__redis_t *r, int err) {
+  size_t n = 0;
+  ew__xentry_t *lists[2] = {r->infl_head, r->pend_head};
+  r->infl_head = r->infl_tail = r->pend_head = r->pend_tail = NULL;
+  for (int k = 0; k < 2; k++) {
+    for (ew__xentry_t *x = lists[k]; x;) {
+      ew__xentry_t *next = x->next;
+      ew__settle(r, x, err, NULL, 0);
+      ew__free(x);
+      n++;
+      x = next;
+    }
+  }
+  r->queued = 0;
+  atomic_store(&r->e->redis_queued, 0);
+  if (n) {
+    atomic_fetch_add(&r->e->redis_rejected, n);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%zu event(s) could not be written to Redis (%s)", n, r->last_error);
+    ew__engine_post(r->e, EW_MSG_WARN, 0, err, msg, strlen(msg));
+  }
+}
+
+int ew__redis_enqueue(ew__redis_t *r, const ew__record_t *rec, int delivered) {
+  if (r->queued >= r->queue_size) return EW_EQUEUE_FULL;
+  const char *src[F_COUNT] = {rec->f.type, rec->f.ts, rec->f.priority, rec->f.source, rec->f.metadata,
+                              rec->f.version, rec->f.data};
+  size_t len[F_COUNT] = {rec->f.type_len, rec->f.ts_len, rec->f.priority_len, rec->f.source_len,
+                         rec->f.metadata_len, rec->f.version_len, rec->f.data_len};
+  size_t total = 0;
+  for (int i = 0; i < F_COUNT; i++) total += len[i];
+  ew__xentry_t *x = ew__malloc(sizeof *x + total);
+  if (!x) return EW_ENOMEM;
+  memset(x, 0, sizeof *x);
+  char *p = x->buf;
+  for (int i = 0; i < F_COUNT; i++) {
+    memcpy(p, src[i], len[i]);
+    x->field[i] = p;
+    x->len[i] = (uint32_t)len[i];
+    p += len[i];
+  }
+  if (rec->origin_len > 1 && (rec->origin[0] == 'p' || rec->origin[0] == 'c')) {
+    x->origin_kind = rec->origin[0];
+    x->origin = (uint32_t)strtoul(rec->origin + 1, NULL, 10);
+  }
+  x->delivered = (uint8_t)delivered;
+  ew__q_append(&r->pend_head, &r->pend_tail, x);
+  r->queued++;
+  atomic_store(&r->e->redis_queued, r->queued);
+  if (r->queued > atomic_load(&r->e->redis_queue_hwm)) atomic_store(&r->e->redis_queue_hwm, r->queued);
+  ew__flush(r);
+  return 0;
+}
+
+int ew__redis_ready(const ew__redis_t *r) { return r->cmd.ready && r->relay.ready && r->relay_known; }
+
+/* ---- XADD ------------------------------------------------------------------------ */
+
+static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  if (!reply || !r->infl_head) return; /* disconnected: the entry is sent again */
+  ew__xentry_t *x = r->infl_head;
+  r->infl_head = x->next;
+  if (!r->infl_head) r->infl_tail = NULL;
+  r->queued--;
+  atomic_store(&r->e->redis_queued, r->queued);
+  if (reply->type == REDIS_REPLY_STRING) {
+    atomic_fetch_add(&r->e->redis_written, 1);
+    ew__settle(r, x, 0, reply->str, reply->len);
+  } else {
+    ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+    atomic_fetch_add(&r->e->redis_rejected, 1);
+    ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
+  }
+  ew__free(x);
+}
+
+static void ew__flush(ew__redis_t *r) {
+  if (!r->cmd.ready || !r->relay_known || r->stopping) return;
+  char maxlen[24];
+  snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
+  while (r->pend_head) {
+    ew__xentry_t *x = r->pend_head;
+    const char *argv[24];
+    size_t argl[24];
+    int n = 0;
+#define EW__ARG(s, l) (argv[n] = (s), argl[n] = (l), n++)
+    EW__ARG("XADD", 4);
+    EW__ARG(r->stream, strlen(r->stream));
+    EW__ARG("MAXLEN", 6);
+    EW__ARG("~", 1);
+    EW__ARG(maxlen, strlen(maxlen));
+    EW__ARG("*", 1);
+    static const char *const names[F_COUNT] = {"t", "ts", "p", "s", "m", "v", "d"};
+    for (int i = 0; i < F_COUNT; i++) {
+      if (!x->len[i] && i != F_DATA) continue; /* optional fields stay out */
+      EW__ARG(names[i], strlen(names[i]));
+      EW__ARG(x->field[i], x->len[i]);
+    }
+    EW__ARG("i", 1);
+    EW__ARG(r->instance, strlen(r->instance));
+    if (x->delivered) {
+      EW__ARG("l", 1);
+      EW__ARG("1", 1);
+    }
+#undef EW__ARG
+    if (redisAsyncCommandArgv(r->cmd.ac, ew__on_xadd, r, n, argv, argl) != REDIS_OK) return;
+    r->pend_head = x->next;
+    if (!r->pend_head) r->pend_tail = NULL;
+    ew__q_append(&r->infl_head, &r->infl_tail, x);
+  }
+}
+
+/* ---- the relay ---------------------------------------------------------------------- */
+
+static const redisReply *ew__field(const redisReply *fields, const char *name, size_t *len) {
+  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+    const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+    if (k->type == REDIS_REPLY_STRING && k->len == strlen(name) && !memcmp(k->str, name, k->len) &&
+        v->type == REDIS_REPLY_STRING) {
+      *len = v->len;
+      return v;
+    }
+  }
+  *len = 0;
+  return NULL;
+}
+
+/* One stream entry [id, [k, v, ...]] into history, fan-out and JS. */
+static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
+  ew_engine_t *e = r->e;
+  if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) return;
+  const redisReply *id = entry->element[0], *fields = entry->element[1];
+  uint64_t ms, seq;
+  if (id->type != REDIS_REPLY_STRING || ew__id_parse(id->str, id->len, &ms, &seq)) return;
+  r->last_ms = ms;
+  r->last_seq = seq;
+  atomic_fetch_add(&e->redis_relayed, 1);
+  atomic_store(&e->redis_last_event_ms, ms);
+  if (fields->type != REDIS_REPLY_ARRAY) return;
+  size_t il, ll;
+  const redisReply *inst = ew__field(fields, "i", &il), *local = ew__field(fields, "l", &ll);
+  int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
+  if (mine && local) return; /* delivered at once while Redis was down */
+  ew__event_fields_t f;
+  memset(&f, 0, sizeof f);
+  const redisReply *v;
+  if ((v = ew__field(fields, "t", &f.type_len))) f.type = v->str;
+  if ((v = ew__field(fields, "ts", &f.ts_len))) f.ts = v->str;
+  if ((v = ew__field(fields, "p", &f.priority_len))) f.priority = v->str;
+  if ((v = ew__field(fields, "s", &f.source_len))) f.source = v->str;
+  if ((v = ew__field(fields, "m", &f.metadata_len))) f.metadata = v->str;
+  if ((v = ew__field(fields, "v", &f.version_len))) f.version = v->str;
+  if ((v = ew__field(fields, "d", &f.data_len))) f.data = v->str;
+  if (!f.type || !f.ts || !f.data || ew_event_name_check(f.type, f.type_len, e->delim)) {
+    atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
+    return;
+  }
+  f.id = id->str;
+  f.id_len = id->len;
+  ew__frame_t *frame = ew__frame_event(&f);
+  if (!frame) return;
+  ew__engine_publish(e, frame);
+  if (!mine) {
+    size_t plen;
+    const char *payload = ew__frame_payload(frame, &plen);
+    ew__engine_post(e, EW_MSG_REMOTE, 0, 0, payload, plen);
+  }
+  ew__frame_unref(frame);
+}
+
+static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  r->relay_waiting = 0;
+  if (!reply) return; /* disconnected */
+  atomic_store(&r->e->redis_last_read_ms, ew__now_ms());
+  if (reply->type == REDIS_REPLY_ARRAY) {
+    for (size_t s = 0; s < reply->elements; s++) {
+      const redisReply *st = reply->element[s];
+      if (st->type != REDIS_REPLY_ARRAY || st->elements != 2) continue;
+      const redisReply *entries = st->element[1];
+      for (size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; i++)
+        ew__relay_entry(r, entries->element[i]);
+    }
+    ew__engine_flush(r->e);
+  } else if (reply->type == REDIS_REPLY_ERROR) {
+    ew__set_error(r, "XREAD failed", reply->str);
+  }
+  ew__relay_read(r);
+}
+
+static void ew__relay_read(ew__redis_t *r) {
+  if (!r->relay.ready || !r->relay_known || r->relay_waiting || r->stopping) return;
+  char block[16], count[16], last[48];
+  snprintf(block, sizeof block, "%d", EW__RELAY_BLOCK_MS);
+  snprintf(count, sizeof count, "%d", EW__RELAY_COUNT);
+  snprintf(last, sizeof last, "%llu-%llu", (unsigned long long)r->last_ms, (unsigned long long)r->last_seq);
+  const char *argv[] = {"XREAD", "BLOCK", block, "COUNT", count, "STREAMS", r->stream, last};
+  size_t argl[8];
+  for (int i = 0; i < 8; i++) argl[i] = strlen(argv[i]);
+  if (redisAsyncCommandArgv(r->relay.ac, ew__on_xread, r, 8, argv, argl) == REDIS_OK) {
+    r->relay_waiting = 1;
+    r->relay_sent_ms = ew__now_ms();
+  }
+}
+
+/* The relay starts after the newest entry at first connect: events written
+ * from then on (ours included) are read back in stream order. */
+static void ew__on_last_id(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  if (!reply) return;
+  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_ARRAY &&
+      reply->element[0]->elements == 2 && reply->element[0]->element[0]->type == REDIS_REPLY_STRING) {
+    const redisReply *id = reply->element[0]->element[0];
+    ew__id_parse(id->str, id->len, &r->last_ms, &r->last_seq);
+  }
+  r->relay_known = 1;
+  ew__relay_read(r);
+  ew__flush(r);
+  ew__became_ready(r);
+}
+
+/* ---- connections ----------------------------------------------------------------- */
+
+static ew__conn_slot_t *ew__slot_of(ew__redis_t *r, const redisAsyncContext *ac) {
+  return ac == r->cmd.ac ? &r->cmd : ac == r->relay.ac ? &r->relay : NULL;
+}
+
+static void ew__on_retry(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew__redis_t *r = w->data;
+  if (!r->cmd.ac) ew__connect(r, &r->cmd);
+  if (!r->relay.ac) ew__connect(r, &r->relay);
+}
+
+/* A connection failed or dropped: try again later, and give up on what
+ * waits after too many failures in a row. */
+static void ew__schedule_retry(ew__redis_t *r) {
+  if (r->stopping) return;
+  r->attempts++;
+  ew__engine_post(r->e, EW_MSG_REDIS, 0, -1, r->last_error, strlen(r->last_error));
+  if (r->attempts > r->max_attempts && !r->failed_out) {
+    r->failed_out = 1;
+    ew__fail_all(r, EW_EREDIS_UNAVAILABLE);
+  }
+  if (ev_is_active(&r->retry_timer)) return;
+  int shift = r->attempts < 10 ? r->attempts : 10;
+  double ms = (double)EW__BACKOFF_MIN_MS * (double)(1u << shift);
+  if (ms > EW__BACKOFF_MAX_MS) ms = EW__BACKOFF_MAX_MS;
+  ms *= 0.5 + 0.5 * ((double)rand() / RAND_MAX); /* jitter: instances do not retry in step */
+  ev_timer_set(&r->retry_timer, ms / 1000.0, 0.);
+  ev_timer_start(r->e->loop, &r->retry_timer);
+}
+
+static void ew__became_ready(ew__redis_t *r) {
+  if (!ew__redis_ready(r)) return;
+  r->attempts = 0;
+  r->failed_out = 0;
+  atomic_store(&r->e->redis_connected, 1);
+  static const char ok[] = "connected";
+  ew__engine_post(r->e, EW_MSG_REDIS, 0, 1, ok, sizeof ok - 1);
+}
+
+static void ew__on_setup(redisAsyncContext *ac, void *reply_, void *priv) {
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  ew__conn_slot_t *slot = ew__slot_of(r, ac);
+  if (!reply || !slot) return;
+  if (reply->type == REDIS_REPLY_ERROR) {
+    ew__set_error(r, slot == &r->cmd ? "AUTH/SELECT refused" : "AUTH/SELECT refused", reply->str);
+    redisAsyncDisconnect(ac);
+    return;
+  }
+}
+
+static void ew__on_setup_done(redisAsyncContext *ac, void *reply_, void *priv) {
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  ew__conn_slot_t *slot = ew__slot_of(r, ac);
+  if (!reply || !slot || reply->type == REDIS_REPLY_ERROR) return;
+  slot->ready = 1;
+  if (slot == &r->cmd) {
+    if (!r->relay_known) {
+      char key[8] = "+";
+      const char *argv[] = {"XREVRANGE", r->stream, key, "-", "COUNT", "1"};
+      size_t argl[6];
+      for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+      redisAsyncCommandArgv(r->cmd.ac, ew__on_last_id, r, 6, argv, argl);
+    }
+    ew__flush(r);
+  } else {
+    ew__relay_read(r);
+  }
+  ew__became_ready(r);
+}
+
+static void ew__on_connect(const redisAsyncContext *ac, int status) {
+  ew__redis_t *r = ac->data;
+  ew__conn_slot_t *slot = ew__slot_of(r, ac);
+  if (!slot) return;
+  ev_timer_stop(r->e->loop, &slot->connect_timer);
+  if (status != REDIS_OK) {
+    ew__set_error(r, "cannot connect", ac->errstr);
+    slot->ac = NULL; /* hiredis frees it after this callback */
+    ew__schedule_retry(r);
+    return;
+  }
+  redisAsyncContext *c = (redisAsyncContext *)ac;
+  if (r->password) {
+    const char *argv[] = {"AUTH", r->password};
+    size_t argl[] = {4, strlen(r->password)};
+    redisAsyncCommandArgv(c, ew__on_setup, r, 2, argv, argl);
+  }
+  if (r->db > 0) {
+    char db[16];
+    snprintf(db, sizeof db, "%d", r->db);
+    const char *argv[] = {"SELECT", db};
+    size_t argl[] = {6, strlen(db)};
+    redisAsyncCommandArgv(c, ew__on_setup, r, 2, argv, argl);
+  }
+  const char *argv[] = {"PING"};
+  size_t argl[] = {4};
+  redisAsyncCommandArgv(c, ew__on_setup_done, r, 1, argv, argl);
+}
+
+static void ew__on_disconnect(const redisAsyncContext *ac, int status) {
+  ew__redis_t *r = ac->data;
+  ew__conn_slot_t *slot = ew__slot_of(r, ac);
+  if (!slot) return;
+  if (status != REDIS_OK && ac->errstr[0]) ew__set_error(r, "connection lost", ac->errstr);
+  slot->ac = NULL;
+  slot->ready = 0;
+  if (slot == &r->relay) r->relay_waiting = 0;
+  if (slot == &r->cmd && r->infl_head) {
+    /* Sent but not acknowledged: send again first (at least once). */
+    r->infl_tail->next = r->pend_head;
+    if (!r->pend_head) r->pend_tail = r->infl_tail;
+    r->pend_head = r->infl_head;
+    r->infl_head = r->infl_tail = NULL;
+  }
+  if (atomic_exchange(&r->e->redis_connected, 0)) {
+    atomic_fetch_add(&r->e->redis_reconnects, 1);
+    ew__engine_post(r->e, EW_MSG_REDIS, 0, 0, r->last_error, strlen(r->last_error));
+  }
+  ew__schedule_retry(r);
+}
+
+static void ew__on_connect_timeout(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew__redis_t *r = w->data;
+  ew__conn_slot_t *slot = w == &r->cmd.connect_timer ? &r->cmd : &r->relay;
+  if (!slot->ac || slot->ready) return;
+  ew__set_error(r, "connect timeout", NULL);
+  redisAsyncContext *ac = slot->ac;
+  slot->ac = NULL;
+  redisAsyncFree(ac); /* not connected yet: no disconnect callback */
+  ew__schedule_retry(r);
+}
+
+static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot) {
+  if (r->stopping || slot->ac) return;
+  redisAsyncContext *ac = redisAsyncConnect(r->host, r->port);
+  if (!ac || ac->err) {
+    ew__set_error(r, "cannot connect", ac ? ac->errstr : "out of memory");
+    if (ac) redisAsyncFree(ac);
+    ew__schedule_retry(r);
+    return;
+  }
+  ac->data = r;
+  slot->ac = ac;
+  slot->ready = 0;
+  redisLibevAttach(r->e->loop, ac);
+  redisAsyncSetConnectCallback(ac, ew__on_connect);
+  redisAsyncSetDisconnectCallback(ac, ew__on_disconnect);
+  ev_timer_set(&slot->connect_timer, r->connect_timeout_ms / 1000.0, 0.);
+  ev_timer_start(r->e->loop, &slot->connect_timer);
+}
+
+int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **out) {
+  *out = NULL;
+  if (!o->host || !*o->host || !o->instance || !*o->instance) return EW_EINVAL;
+  ew__redis_t *r = ew__calloc(1, sizeof *r);
+  if (!r) return EW_ENOMEM;
+  r->e = e;
+  const char *stream = o->stream && *o->stream ? o->stream : "eventwire:events";
+  r->host = ew__strndup(o->host, strlen(o->host));
+  r->stream = ew__strndup(stream, strlen(stream));
+  r->instance = ew__strndup(o->instance, strlen(o->instance));
+  r->password = o->password && *o->password ? ew__strndup(o->password, strlen(o->password)) : NULL;
+  if (!r->host || !r->stream || !r->instance || (o->password && *o->password && !r->password)) {
+    ew__redis_stop(r);
+    return EW_ENOMEM;
+  }
+  r->port = o->port > 0 ? o->port : 6379;
+  r->db = o->db;
+  r->retention = o->retention ? o->retention : 100000;
+  r->queue_size = o->queue_size ? o->queue_size : 10000;
+  r->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 5000;
+  r->max_attempts = o->max_reconnect_attempts > 0 ? o->max_reconnect_attempts : 10;
+  ev_timer_init(&r->retry_timer, ew__on_retry, 0., 0.);
+  r->retry_timer.data = r;
+  ev_timer_init(&r->cmd.connect_timer, ew__on_connect_timeout, 0., 0.);
+  r->cmd.connect_timer.data = r;
+  ev_timer_init(&r->relay.connect_timer, ew__on_connect_timeout, 0., 0.);
+  r->relay.connect_timer.data = r;
+  ew__connect(r, &r->cmd);
+  ew__connect(r, &r->relay);
+  *out = r;
+  return 0;
+}
+
+void ew__redis_stop(ew__redis_t *r) {
+  if (!r) return;
+  r->stopping = 1;
+  if (r->e->loop) {
+    ev_timer_stop(r->e->loop, &r->retry_timer);
+    ev_timer_stop(r->e->loop, &r->cmd.connect_timer);
+    ev_timer_stop(r->e->loop, &r->relay.connect_timer);
+  }
+  ew__conn_slot_t *slots[2] = {&r->cmd, &r->relay};
+  for (int i = 0; i < 2; i++) {
+    redisAsyncContext *ac = slots[i]->ac;
+    slots[i]->ac = NULL;
+    if (ac) redisAsyncFree(ac); /* pending callbacks get NULL replies */
+  }
+  ew__set_error(r, "the bus closed before Redis acknowledged", NULL);
+  ew__fail_all(r, EW_ECLOSED);
+  ew__free(r->host);
+  ew__free(r->password);
+  ew__free(r->stream);
+  ew__free(r->instance);
+  ew__free(r);
+}
+
+/* ---- history and health --------------------------------------------------------------- */
+
+typedef struct ew__history_req {
+  ew__redis_t *r;
+  uint32_t req;
+  size_t count;
+  int newest; /* XREVRANGE: keep the newest, answer oldest first */
+  char pattern[EW_NAME_MAX + 1];
+} ew__history_req_t;
+
+static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__history_req_t *h = priv;
+  ew__redis_t *r = h->r;
+  redisReply *reply = reply_;
+  ew_engine_t *e = r->e;
+  if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+    ew__engine_post(e, EW_MSG_REPLY, h->req, EW_EREDIS_UNAVAILABLE, NULL, 0);
+    ew__free(h);
+    return;
+  }
+  /* Matching entries, in the reply's order; then oldest first. */
+  ew__frame_t **found = ew__calloc(h->count ? h->count : 1, sizeof *found);
+  size_t n = 0;
+  for (size_t i = 0; found && i < reply->elements && n < h->count; i++) {
+    const redisReply *entry = reply->element[i];
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[1]->type != REDIS_REPLY_ARRAY)
+      continue;
+    ew__event_fields_t f;
+    memset(&f, 0, sizeof f);
+    const redisReply *fields = entry->element[1], *v;
+    if ((v = ew__field(fields, "t", &f.type_len))) f.type = v->str;
+    if ((v = ew__field(fields, "ts", &f.ts_len))) f.ts = v->str;
+    if ((v = ew__field(fields, "p", &f.priority_len))) f.priority = v->str;
+    if ((v = ew__field(fields, "s", &f.source_len))) f.source = v->str;
+    if ((v = ew__field(fields, "m", &f.metadata_len))) f.metadata = v->str;
+    if ((v = ew__field(fields, "v", &f.version_len))) f.version = v->str;
+    if ((v = ew__field(fields, "d", &f.data_len))) f.data = v->str;
+    if (!f.type || !f.ts || !f.data) continue;
+    if (h->pattern[0] && !ew__pattern_match(h->pattern, strlen(h->pattern), f.type, f.type_len, e->delim)) continue;
+    f.id = entry->element[0]->str;
+    f.id_len = entry->element[0]->len;
+    ew__frame_t *frame = ew__frame_event(&f);
+    if (frame) found[n++] = frame;
+  }
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_add(&b, "[", 1);
+  for (size_t k = 0; k < n; k++) {
+    ew__frame_t *frame = found[h->newest ? n - 1 - k : k];
+    size_t plen;
+    const char *p = ew__frame_payload(frame, &plen);
+    if (k) ew__buf_add(&b, ",", 1);
+    ew__buf_add(&b, p, plen);
+  }
+  ew__buf_add(&b, "]", 1);
+  for (size_t k = 0; k < n; k++) ew__frame_unref(found[k]);
+  ew__free(found);
+  if (b.failed || !found)
+    ew__engine_post(e, EW_MSG_REPLY, h->req, EW_ENOMEM, NULL, 0);
+  else
+    ew__engine_post(e, EW_MSG_REPLY, h->req, 0, b.data, b.len);
+  ew__buf_free(&b);
+  ew__free(h);
+}
+
+void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, size_t count, uint32_t req) {
+  if (!r->cmd.ready) {
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, NULL, 0);
+    return;
+  }
+  ew__history_req_t *h = ew__calloc(1, sizeof *h);
+  if (!h) {
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_ENOMEM, NULL, 0);
+    return;
+  }
+  h->r = r;
+  h->req = req;
+  h->count = count;
+  snprintf(h->pattern, sizeof h->pattern, "%s", pattern ? pattern : "");
+  /* Read a page wider than count when filtering by pattern. */
+  char n[24], from[64];
+  snprintf(n, sizeof n, "%zu", h->pattern[0] ? count * 10 + 100 : count);
+  const char *argv[6];
+  if (since && *since) {
+    snprintf(from, sizeof from, "(%s", since);
+    argv[0] = "XRANGE", argv[1] = r->stream, argv[2] = from, argv[3] = "+";
+  } else {
+    h->newest = 1;
+    argv[0] = "XREVRANGE", argv[1] = r->stream, argv[2] = "+", argv[3] = "-";
+  }
+  argv[4] = "COUNT", argv[5] = n;
+  size_t argl[6];
+  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_range, h, 6, argv, argl) != REDIS_OK) {
+    ew__free(h);
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, NULL, 0);
+  }
+}
+
+int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
+  uint64_t now = ew__now_ms();
+  int connected = ew__redis_ready(r);
+  int stalled = connected && r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS;
+  int full = r->queued >= r->queue_size;
+  int healthy = connected && !stalled && !full;
+  ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,"
+                  "\"lastReadMs\":%llu,\"lastEventMs\":%llu,\"reconnectAttempts\":%d,\"lastError\":",
+               connected ? "ready" : (r->cmd.ac || r->relay.ac) ? "connecting" : "down", r->queued, r->queue_size,
+               r->infl_head ? 1 : 0, stalled ? "true" : "false",
+               (unsigned long long)atomic_load(&r->e->redis_last_read_ms),
+               (unsigned long long)atomic_load(&r->e->redis_last_event_ms), r->attempts);
+  if (r->last_error[0])
+    ew__buf_add_json_str(b, r->last_error, strlen(r->last_error));
+  else
+    ew__buf_adds(b, "null");
+  ew__buf_adds(b, "}");
+  return healthy;
+}

@@ -1,0 +1,36 @@
+/*
+ * redis.h - Redis Streams on the engine's loop (redis.c): durable publish
+ * (pipelined XADD from a bounded offline queue), the relay (XREAD BLOCK) that
+ * feeds history and network fan-out in stream order, reconnects, health.
+ * Engine thread only, except where noted.
+ */
+#ifndef EW_REDIS_H
+#define EW_REDIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eventwire.h"
+
+typedef struct ew__redis ew__redis_t;
+struct ew__record;
+struct ew__buf;
+
+/* Copies the options and starts connecting (before the engine thread runs,
+ * or on it). 0 or EW_ENOMEM/EW_EINVAL. */
+int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **out);
+/* Disconnects, fails what still waits (EW_ECLOSED) and frees. */
+void ew__redis_stop(ew__redis_t *r);
+/* True when XADDs go out now (both connections ready). */
+int ew__redis_ready(const ew__redis_t *r);
+/* Queues an event for XADD. `delivered` says the engine already fanned it out
+ * locally (Redis was down): the relay will not do it again. 0 or
+ * EW_EQUEUE_FULL (nothing queued). The record's origin ("p<req>", "c<token>")
+ * is answered with the stream id once Redis acknowledges. */
+int ew__redis_enqueue(ew__redis_t *r, const struct ew__record *rec, int delivered);
+/* getEventHistory from the stream (XRANGE / XREVRANGE): answers req. */
+void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, size_t count, uint32_t req);
+/* Appends {"state",...} for /health; returns 1 when healthy. */
+int ew__redis_health_json(ew__redis_t *r, struct ew__buf *b);
+
+#endif
