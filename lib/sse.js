@@ -299,6 +299,9 @@ function createEventStream(bus, options) {
       if (histHead === hist.length) {
         hist.length = 0;
         histHead = 0;
+      } else if (histHead >= PAGE) {
+        hist.splice(0, histHead); // a reader that never quite catches up
+        histHead = 0;
       }
       return typeof item === 'string' ? item : eventFrame(item);
     }
