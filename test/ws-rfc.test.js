@@ -311,7 +311,7 @@ describe('handshake', () => {
     const s = await server();
     const h = await request(s.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(h.status).toBe(200);
-    expect(JSON.parse(h.body)).toEqual({ status: 'ok' });
+    expect(JSON.parse(h.body)).toEqual({ status: 'ok', mode: 'embedded' });
     const st = await request(s.port, 'GET /stats HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(st.status).toBe(200);
     expect(st.headers['content-type']).toMatch(/application\/json/);
