@@ -88,6 +88,8 @@ class EventBus extends EventEmitter2 {
       closeResolve: null,
       current: null, // envelope of the event being emitted (for subscribe)
       subscriptions: new Set(), // subscribe() wrappers still registered
+      groups: new Map(), // consumer group name -> EmbeddedGroup
+      consumers: new Set(),
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
     this._flushBound = () => this._flush();
@@ -256,12 +258,69 @@ class EventBus extends EventEmitter2 {
     }
   }
 
+  _checkPattern(p) {
+    this[kState].encoder.checkPattern(p);
+  }
+
+  get delimiter() {
+    return this[kState].opts.ee2.delimiter;
+  }
+
+  /**
+   * A durable consumer: `handler(event)` runs for every event matching
+   * `pattern` (at least once; event.id is the idempotency key, event.attempt
+   * the try), with retries, a dead-letter store and bounded concurrency.
+   * Consumers of the same `group` share the work.
+   */
+  consume(pattern, handler, options) {
+    const st = this[kState];
+    const { Consumer, EmbeddedGroup, normalize } = require('./consumer');
+    const { patterns, options: o } = normalize(this, pattern, handler, options);
+    if (st.closed) throw makeError('ERR_CLOSED', 'cannot consume() after close()');
+    if (st.opts.redis) {
+      throw makeError('ERR_INVALID_OPTION', 'consume() with Redis (XREADGROUP groups) is not built yet: use an embedded bus');
+    }
+    let g = st.groups.get(o.group);
+    if (!g) {
+      g = new EmbeddedGroup(this, o.group, patterns, o.startFrom, o.deadLetter);
+      st.groups.set(o.group, g);
+      if (o.startFrom === '0' && st.engine) g.loadRetained();
+    } else if (g.patterns.join('\n') !== patterns.join('\n')) {
+      throw makeError('ERR_INVALID_ARGUMENT', `group "${o.group}" already consumes ${JSON.stringify(g.patterns)}: every consumer of a group takes the same patterns`);
+    }
+    const c = new Consumer(g, o.consumer || `${st.opts.source}-${st.consumers.size + 1}`, handler, o);
+    st.consumers.add(c);
+    g.attach(c);
+    return c;
+  }
+
+  /** The dead letters of a consumer group: { list, retry, purge }. */
+  deadLetters(group) {
+    const g = this[kState].groups.get(group);
+    if (!g) throw makeError('ERR_INVALID_ARGUMENT', `no consumer group "${group}" on this bus`);
+    return g.dead();
+  }
+
+  /** Per consumer group: its consumers' counters, lag and dead letters. */
+  getSubscriberStats() {
+    const st = this[kState];
+    return [...st.groups.values()].map((g) => ({
+      group: g.name,
+      patterns: [...g.patterns],
+      lag: g.lag(),
+      pending: g.pending.size,
+      deadLetters: g.dlq.length,
+      overflow: g.overflow,
+      consumers: [...st.consumers].filter((c) => c.group === g).map((c) => c.stats()),
+    }));
+  }
+
   // Returns the event name to forward, or null for what stays local:
   // symbols, meta-events, emitted wildcards, and everything when no engine
   // runs and nobody subscribed to envelopes.
   _forwardName(type) {
     const st = this[kState];
-    if (!st.engine && !st.closed && st.subscriptions.size === 0) return null;
+    if (!st.engine && !st.closed && st.subscriptions.size === 0 && st.groups.size === 0) return null;
     let name = type;
     if (Array.isArray(type)) {
       if (!type.every((s) => typeof s === 'string')) return null;
@@ -280,6 +339,13 @@ class EventBus extends EventEmitter2 {
   // Builds the envelope and, with an engine, appends its record to the batch.
   // Throws (before any listener runs) on a bad name or unserialisable data.
   _accept(name, data, options, origin) {
+    const env = this._acceptOnly(name, data, options, origin);
+    const st = this[kState];
+    if (st.groups.size) for (const g of st.groups.values()) g.offer(env);
+    return env;
+  }
+
+  _acceptOnly(name, data, options, origin) {
     const st = this[kState];
     if (!st.engine) {
       const env = st.encoder.localEnvelope(name, data, options);
@@ -666,14 +732,22 @@ class EventBus extends EventEmitter2 {
     const st = this[kState];
     if (st.closing) return st.closing;
     st.closed = true;
+    // Durable consumers stop fetching and finish what runs (bounded by
+    // their closeTimeoutMs); their groups' native matchers go with them.
+    const consumers = Promise.all([...st.consumers].map((c) => c.close())).then(() => {
+      for (const g of st.groups.values()) g.destroy();
+      st.groups.clear();
+      st.consumers.clear();
+    });
     if (!st.engine) {
-      st.closing = Promise.resolve();
+      st.closing = consumers;
       return st.closing;
     }
     this._flush();
-    st.closing = new Promise((resolve) => {
+    const engineClosed = new Promise((resolve) => {
       st.closeResolve = resolve;
     });
+    st.closing = Promise.all([engineClosed, consumers]).then(() => {});
     st.engine.ref(); // finish closing even if the bus was unref()'d
     st.engine.close();
     return st.closing;

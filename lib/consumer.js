@@ -1,0 +1,389 @@
+'use strict';
+// Durable consumers: bus.consume(pattern, handler, { group, ... }).
+//
+// A Consumer runs the handler with bounded concurrency, optional batches,
+// retries with exponential backoff (+ jitter), a hung-handler timeout, and a
+// dead-letter store after maxRetries; it acks what succeeded. Where events
+// come from is a group source:
+//   EmbeddedGroup (this file): in-memory offsets and pending entries shared by
+//     every consumer of the group in this process; at-least-once within the
+//     process (a failed or closed consumer's entries go to another one).
+// Ordering: with concurrency 1 a consumer handles its events in order, a
+// retried event before any later one (its slot stays busy during the
+// backoff). With more concurrency, events start in order but may finish in
+// any order, and a retried event may run after later ones.
+const { EventEmitter } = require('events');
+const native = require('./native');
+const { makeError } = require('./errors');
+
+const DEFAULTS = {
+  concurrency: 1,
+  maxRetries: 3,
+  retryDelayMs: 100,
+  retryMaxDelayMs: 30000,
+  deadLetter: true,
+  batchSize: 0,
+  batchTimeoutMs: 50,
+  ackTimeoutMs: 30000,
+  startFrom: '$',
+  closeTimeoutMs: 10000,
+};
+const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+const EMBEDDED_LOG_MAX = 100000;
+const DLQ_MAX = 10000;
+
+function bad(name, what) {
+  return makeError('ERR_INVALID_ARGUMENT', `consume(): ${name} ${what}`);
+}
+
+function checkInt(v, name, min, max) {
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw bad(name, `must be an integer ${min}..${max}, got ${String(v)}`);
+  return v;
+}
+
+/** Validates consume() arguments; returns { patterns, options }. */
+function normalize(bus, pattern, handler, options) {
+  const patterns = Array.isArray(pattern) ? pattern : [pattern];
+  if (patterns.length === 0) throw makeError('ERR_INVALID_PATTERN', 'consume(): give at least one pattern');
+  for (const p of patterns) bus._checkPattern(p);
+  if (typeof handler !== 'function') throw bad('handler', 'must be a function (event) => Promise | void');
+  if (options === null || typeof options !== 'object') throw bad('options', 'must be an object with at least { group }');
+  if (typeof options.group !== 'string' || !GROUP_NAME.test(options.group)) {
+    throw bad('options.group', 'is required: 1..128 characters of A-Z a-z 0-9 _ . : -');
+  }
+  const known = new Set(['group', 'consumer', ...Object.keys(DEFAULTS)]);
+  for (const k of Object.keys(options)) if (!known.has(k)) throw bad(`options.${k}`, 'is not a known option');
+  const o = { ...DEFAULTS, ...options };
+  checkInt(o.concurrency, 'options.concurrency', 1, 10000);
+  checkInt(o.maxRetries, 'options.maxRetries', 0, 1000);
+  checkInt(o.retryDelayMs, 'options.retryDelayMs', 0, 3600000);
+  checkInt(o.retryMaxDelayMs, 'options.retryMaxDelayMs', 0, 86400000);
+  checkInt(o.batchSize, 'options.batchSize', 0, 10000);
+  checkInt(o.batchTimeoutMs, 'options.batchTimeoutMs', 0, 3600000);
+  checkInt(o.ackTimeoutMs, 'options.ackTimeoutMs', 1, 86400000);
+  checkInt(o.closeTimeoutMs, 'options.closeTimeoutMs', 0, 3600000);
+  if (o.consumer !== undefined && (typeof o.consumer !== 'string' || !GROUP_NAME.test(o.consumer))) {
+    throw bad('options.consumer', 'must be 1..128 characters of A-Z a-z 0-9 _ . : -');
+  }
+  if (!(o.deadLetter === false || o.deadLetter === true || (typeof o.deadLetter === 'string' && GROUP_NAME.test(o.deadLetter)))) {
+    throw bad('options.deadLetter', 'must be true, false or a stream name');
+  }
+  if (!(o.startFrom === '$' || o.startFrom === '0' || (typeof o.startFrom === 'string' && /^\d{1,19}-\d{1,19}$/.test(o.startFrom)))) {
+    throw bad('options.startFrom', `must be '$' (new events), '0' (all retained) or an event id`);
+  }
+  return { patterns, options: o };
+}
+
+function idKey(id) {
+  const i = id.indexOf('-');
+  return [Number(id.slice(0, i)), Number(id.slice(i + 1))];
+}
+
+function idAfter(a, b) {
+  const [am, as] = idKey(a);
+  const [bm, bs] = idKey(b);
+  return am > bm || (am === bm && as > bs);
+}
+
+// ---- the consumer ---------------------------------------------------------
+
+class Consumer extends EventEmitter {
+  constructor(group, name, handler, options) {
+    super();
+    this.group = group;
+    this.name = name;
+    this._handler = handler;
+    this._o = options;
+    this._queue = []; // entries given to this consumer, not started yet
+    this._inflight = 0; // handler calls running (or waiting to retry)
+    this._paused = false;
+    this._closed = false;
+    this._closing = null;
+    this._batchTimer = null;
+    this._stats = { processed: 0, failed: 0, retried: 0, deadLettered: 0, timedOut: 0 };
+  }
+
+  /** How many more entries this consumer takes now. */
+  capacity() {
+    if (this._paused || this._closed) return 0;
+    const per = this._o.batchSize || 1;
+    return Math.max(0, (this._o.concurrency * per) - this._queue.length - this._inflight * per);
+  }
+
+  _give(entries) {
+    this._queue.push(...entries);
+    this._pump();
+  }
+
+  _pump() {
+    while (!this._paused && !this._closed && this._inflight < this._o.concurrency && this._queue.length) {
+      const size = this._o.batchSize;
+      if (size && this._queue.length < size) {
+        // Wait a little for a fuller batch.
+        if (!this._batchTimer) {
+          this._batchTimer = setTimeout(() => {
+            this._batchTimer = null;
+            this._runNow(this._queue.splice(0, size));
+            this._pump();
+          }, this._o.batchTimeoutMs);
+        }
+        return;
+      }
+      if (this._batchTimer) {
+        clearTimeout(this._batchTimer);
+        this._batchTimer = null;
+      }
+      this._runNow(this._queue.splice(0, size || 1));
+    }
+  }
+
+  _runNow(entries) {
+    if (!entries.length) return;
+    this._inflight++;
+    this._attempt(entries, 1);
+  }
+
+  // One try of the handler; the slot stays taken through retries.
+  _attempt(entries, attempt) {
+    const o = this._o;
+    const events = entries.map((e) => ({ ...e.envelope, attempt: e.deliveries + attempt - 1 }));
+    let timer;
+    const timeout = new Promise((resolve, reject) => {
+      timer = setTimeout(() => {
+        this._stats.timedOut++;
+        reject(makeError('ERR_TIMEOUT', `handler did not settle within ackTimeoutMs (${o.ackTimeoutMs} ms)`));
+      }, o.ackTimeoutMs);
+    });
+    let run;
+    try {
+      run = Promise.resolve(this._handler(o.batchSize ? events : events[0]));
+    } catch (err) {
+      run = Promise.reject(err);
+    }
+    Promise.race([run, timeout]).then(() => {
+      clearTimeout(timer);
+      this._stats.processed += entries.length;
+      this.group.ack(this, entries);
+      this._done();
+    }, (err) => {
+      clearTimeout(timer);
+      this._stats.failed += entries.length;
+      if (attempt <= o.maxRetries && !this._closed) {
+        this._stats.retried += entries.length;
+        const base = Math.min(o.retryMaxDelayMs, o.retryDelayMs * 2 ** (attempt - 1));
+        const delay = Math.round(base * (0.75 + Math.random() * 0.5)); // ±25% jitter
+        setTimeout(() => this._attempt(entries, attempt + 1), delay);
+        return;
+      }
+      if (this._closed) {
+        this.group.release(this, entries, true); // another consumer (or a later one) gets them
+      } else {
+        this._stats.deadLettered += entries.length;
+        this.group.deadLetter(this, entries, err, attempt);
+      }
+      this._done();
+    });
+  }
+
+  _done() {
+    this._inflight--;
+    if (this._closed && this._inflight === 0 && this._closeResolve) this._closeResolve();
+    this.group.pull();
+    this._pump();
+  }
+
+  pause() {
+    this._paused = true;
+    return this;
+  }
+
+  resume() {
+    this._paused = false;
+    this.group.pull();
+    this._pump();
+    return this;
+  }
+
+  /** Stops fetching, waits for running handlers (bounded), gives back the rest. */
+  close() {
+    if (this._closing) return this._closing;
+    this._closed = true;
+    if (this._batchTimer) clearTimeout(this._batchTimer);
+    const queued = this._queue.splice(0);
+    this.group.release(this, queued);
+    this._closing = new Promise((resolve) => {
+      if (this._inflight === 0) return resolve();
+      this._closeResolve = resolve;
+      setTimeout(resolve, this._o.closeTimeoutMs).unref();
+    }).then(() => this.group.detach(this));
+    return this._closing;
+  }
+
+  stats() {
+    return {
+      group: this.group.name,
+      consumer: this.name,
+      inFlight: this._inflight,
+      queued: this._queue.length,
+      ...this._stats,
+      pending: this.group.pendingOf(this),
+      lag: this.group.lag(),
+      paused: this._paused,
+      closed: this._closed,
+    };
+  }
+}
+
+// ---- embedded groups -----------------------------------------------------------
+
+class EmbeddedGroup {
+  constructor(bus, name, patterns, startFrom, deadLetter) {
+    this.bus = bus;
+    this.name = name;
+    this.patterns = patterns;
+    this.matcher = new native.Matcher(bus.delimiter || '.');
+    patterns.forEach((p, i) => this.matcher.add(p, i));
+    this.log = []; // entries not yet given to a consumer: { id, envelope, deliveries }
+    this.pending = new Map(); // id -> { entry, consumer }
+    this.consumers = [];
+    this.next = 0; // round-robin
+    this.deadLetterOn = deadLetter !== false;
+    this.dlq = []; // { id, envelope, error, attempts, consumer, failedAt }
+    this.overflow = 0;
+    this.startFrom = startFrom;
+    this.loading = null; // live events held while retained ones are read (startFrom '0')
+  }
+
+  // startFrom '0': the retained events (the engine's history) first, then
+  // the live ones held meanwhile, without gap or duplicate.
+  async loadRetained() {
+    this.loading = [];
+    let retained = [];
+    try {
+      retained = await this.bus.getEventHistory({ count: 10000 });
+    } catch (err) {
+      retained = (err && err.events) || [];
+    }
+    const held = this.loading;
+    this.loading = null;
+    const last = retained.length ? retained[retained.length - 1].id : null;
+    for (const env of retained) this.offer(env);
+    for (const env of held) if (!last || idAfter(env.id, last)) this.offer(env);
+  }
+
+  matches(type) {
+    const r = this.matcher.match(type);
+    return Array.isArray(r) && r.length > 0;
+  }
+
+  offer(envelope) {
+    if (this.loading) {
+      this.loading.push(envelope);
+      return;
+    }
+    if (!this.matches(envelope.type)) return;
+    if (this.startFrom !== '$' && this.startFrom !== '0' && !idAfter(envelope.id, this.startFrom)) return;
+    if (this.log.length >= EMBEDDED_LOG_MAX) {
+      this.log.shift(); // bounded: the oldest unconsumed entry goes, counted
+      this.overflow++;
+    }
+    this.log.push({ id: envelope.id, envelope, deliveries: 1 });
+    this.pull();
+  }
+
+  attach(consumer) {
+    this.consumers.push(consumer);
+    this.pull();
+  }
+
+  detach(consumer) {
+    this.consumers = this.consumers.filter((c) => c !== consumer);
+  }
+
+  // Hands entries to consumers with room, round-robin.
+  pull() {
+    let progressed = true;
+    while (this.log.length && progressed) {
+      progressed = false;
+      for (let k = 0; k < this.consumers.length && this.log.length; k++) {
+        const c = this.consumers[(this.next + k) % this.consumers.length];
+        const room = c.capacity();
+        if (room <= 0) continue;
+        const entries = this.log.splice(0, room);
+        for (const e of entries) this.pending.set(e.id, { entry: e, consumer: c });
+        this.next = (this.next + k + 1) % this.consumers.length;
+        c._give(entries);
+        progressed = true;
+      }
+    }
+  }
+
+  ack(consumer, entries) {
+    for (const e of entries) this.pending.delete(e.id);
+  }
+
+  // Entries a consumer gives back (closing): first in line again; `tried`
+  // ones count the delivery they had.
+  release(consumer, entries, tried) {
+    for (const e of entries) this.pending.delete(e.id);
+    this.log.unshift(...entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0) })));
+    setImmediate(() => this.pull());
+  }
+
+  deadLetter(consumer, entries, err, attempts) {
+    for (const e of entries) {
+      this.pending.delete(e.id);
+      if (!this.deadLetterOn) continue;
+      if (this.dlq.length >= DLQ_MAX) this.dlq.shift();
+      this.dlq.push({
+        id: e.id,
+        envelope: e.envelope,
+        error: err && err.message ? String(err.message) : String(err),
+        code: err && err.code,
+        attempts: e.deliveries + attempts - 1,
+        consumer: consumer.name,
+        failedAt: Date.now(),
+      });
+    }
+  }
+
+  pendingOf(consumer) {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.consumer === consumer) n++;
+    return n;
+  }
+
+  lag() {
+    return this.log.length;
+  }
+
+  dead() {
+    const group = this;
+    return {
+      list({ count = 100, since } = {}) {
+        let items = group.dlq;
+        if (since !== undefined) items = items.filter((d) => idAfter(d.id, since));
+        return Promise.resolve(items.slice(0, count).map((d) => ({ ...d })));
+      },
+      retry(id) {
+        const i = group.dlq.findIndex((d) => d.id === id);
+        if (i < 0) return Promise.reject(makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`));
+        const [d] = group.dlq.splice(i, 1);
+        group.log.push({ id: d.id, envelope: d.envelope, deliveries: 1 });
+        group.pull();
+        return Promise.resolve(true);
+      },
+      purge() {
+        const n = group.dlq.length;
+        group.dlq = [];
+        return Promise.resolve(n);
+      },
+    };
+  }
+
+  destroy() {
+    this.matcher.destroy();
+  }
+}
+
+module.exports = { Consumer, EmbeddedGroup, normalize };
