@@ -67,6 +67,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("history", &Engine::History),
                         InstanceMethod("answer", &Engine::Answer),
                         InstanceMethod("health", &Engine::Health),
+                        InstanceMethod("redis", &Engine::Redis),
+                        InstanceMethod("redisWatch", &Engine::RedisWatch),
                         InstanceMethod("close", &Engine::Close),
                         InstanceMethod("dispose", &Engine::Dispose),
                         InstanceMethod("stats", &Engine::Stats),
@@ -267,6 +269,29 @@ class Engine : public Napi::ObjectWrap<Engine> {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
     return Napi::Number::New(env, ew_engine_health(engine_, info[0].As<Napi::Number>().Uint32Value()));
+  }
+
+  // redis(args: string[], req) -> 0 | EW_E*: one non-blocking Redis command
+  Napi::Value Redis(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    if (info.Length() < 2 || !info[0].IsArray()) return Napi::Number::New(env, EW_EINVAL);
+    Napi::Array a = info[0].As<Napi::Array>();
+    std::string joined;
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      std::string arg = a.Get(i).ToString().Utf8Value();
+      if (arg.find('\0') != std::string::npos) return Napi::Number::New(env, EW_EINVAL);
+      joined += arg;
+      joined.push_back('\0');
+    }
+    return Napi::Number::New(env, ew_engine_redis_command(engine_, joined.data(), joined.size(), (int)a.Length(),
+                                                          info[1].As<Napi::Number>().Uint32Value()));
+  }
+
+  Napi::Value RedisWatch(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!engine_) return Closed(env);
+    return Napi::Number::New(env, ew_engine_redis_watch(engine_, info[0].ToBoolean().Value() ? 1 : 0));
   }
 
   // answer(token, errno (0 = ok), message) -> 0 | EW_E*

@@ -3,11 +3,14 @@
 // cases) with the project's tsc, proves in a scratch project that the checker
 // does fail on a bad line, and checks the declarations against the run-time
 // values they describe (error codes and classes, priorities, stats keys,
-// module exports) so the two cannot drift apart silently.
+// health() documents, module exports) so the two cannot drift apart silently.
+// The health() and stats() of Redis mode come from a real redis-server
+// (test/helpers/redis.js).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { RedisServer, killAll } = require('./helpers/redis');
 
 const ROOT = path.join(__dirname, '..');
 const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -47,8 +50,9 @@ function scratchProject(files) {
   return dir;
 }
 
-afterAll(() => {
+afterAll(async () => {
   for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+  await killAll();
 });
 
 const EQUAL = `type Equal<A, B> =
@@ -99,6 +103,10 @@ test('the declarations match the run-time exports, codes, classes and stats', as
   const primitiveFields = (typeName, obj) => Object.entries(obj)
     .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
     .map(([k, v]) => `assertType<Equal<${typeName}[${JSON.stringify(k)}], ${typeof v}>>();`);
+  // String fields are unions of literals: the run-time value must be one of them.
+  const stringFields = (typeName, obj) => Object.entries(obj)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `void (${JSON.stringify(v)} satisfies ${typeName}[${JSON.stringify(k)}]);`);
 
   const codes = Object.keys(lib.codes);
   const classOf = {};
@@ -112,8 +120,23 @@ test('the declarations match the run-time exports, codes, classes and stats', as
   await bus.close();
   const engineBus = new lib.EventBus({ engine: true });
   const engineStats = engineBus.stats().engine;
+  // health() of each mode: local (no engine), embedded, closed, redis.
+  const healths = [await bus.health(), await new lib.EventBus().health(), await engineBus.health()];
   await engineBus.close();
+  healths.push(await engineBus.health());
   expect(engineStats).not.toBeNull();
+
+  const redis = await RedisServer.start();
+  const redisBus = new lib.EventBus({ redis: redis.url() });
+  await redisBus.listen();
+  const redisStats = redisBus.stats();
+  const redisHealth = await redisBus.health();
+  healths.push(redisHealth);
+  await redisBus.close();
+  await redis.kill();
+  expect(redisStats.redis).toBe('ready');
+  expect(redisHealth.redis).toEqual(expect.any(Object));
+  const healthKeys = [...new Set(healths.flatMap((h) => Object.keys(h)))].sort();
 
   // Exported at run time but deliberately left out of the declarations.
   const INTERNAL = new Set(['makeError', 'fromErrno']);
@@ -121,7 +144,7 @@ test('the declarations match the run-time exports, codes, classes and stats', as
 
   const source = [
     "import * as ew from 'eventwire';",
-    "import type { BusStats, EngineStats, ErrorCode, Priority } from 'eventwire';",
+    "import type { BusStats, EngineStats, ErrorCode, Priority, Health, RedisHealth } from 'eventwire';",
     EQUAL,
     `assertType<Equal<ErrorCode, ${union(codes)}>>();`,
     `assertType<Equal<keyof typeof ew.codes, ${union(codes)}>>();`,
@@ -132,8 +155,17 @@ test('the declarations match the run-time exports, codes, classes and stats', as
     `assertType<Equal<keyof BusStats['dropped'], ${keysOf(busStats.dropped)}>>();`,
     ...primitiveFields('BusStats', busStats),
     ...primitiveFields("BusStats['dropped']", busStats.dropped),
+    ...stringFields('BusStats', busStats),
+    `assertType<Equal<keyof BusStats, ${keysOf(redisStats)}>>();`,
+    ...stringFields('BusStats', redisStats),
     `assertType<Equal<keyof EngineStats, ${keysOf(engineStats)}>>();`,
     ...primitiveFields('EngineStats', engineStats),
+    `assertType<Equal<keyof EngineStats, ${keysOf(redisStats.engine)}>>();`,
+    ...primitiveFields('EngineStats', redisStats.engine),
+    `assertType<Equal<keyof Health, ${union(healthKeys)}>>();`,
+    ...healths.map((h) => `void (${JSON.stringify(h)} satisfies Health);`),
+    `assertType<Equal<keyof RedisHealth, ${keysOf(redisHealth.redis)}>>();`,
+    ...primitiveFields('RedisHealth', redisHealth.redis),
     ...exported.map((k) => `void ew.${k};`),
     '',
   ].join('\n');

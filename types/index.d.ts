@@ -35,6 +35,8 @@ import {
 } from 'eventemitter2';
 
 export { EventEmitter2 };
+import type { EventStreamOptions, EventStream } from './next';
+export type { EventStreamOptions, EventStream } from './next';
 export type {
   ConstructorOptions,
   ListenerFn,
@@ -94,6 +96,29 @@ export interface PublishOptions {
 }
 
 /**
+ * The single argument of the envelope-style emit():
+ * `bus.emit({ type, data, source?, metadata?, priority?, version? })`.
+ * Local listeners get `data`; subscribers and clients get an envelope with
+ * these fields (`id` and `timestamp` are always assigned by the bus). The
+ * optional fields are validated like publish()'s options.
+ */
+export interface EmitEnvelope<T = unknown, Name extends string = string> extends PublishOptions {
+  type: Name;
+  data: T;
+}
+
+/**
+ * What the envelope-style emit() accepts on a bus: one EmitEnvelope per
+ * event name, so `type` narrows `data` (which may be left out when the
+ * payload may be undefined). On the default open map: any name, `unknown` data.
+ */
+export type EmitEnvelopeOf<Events> = {
+  [K in EventName<Events>]: undefined extends Events[K]
+    ? Omit<EmitEnvelope<Events[K], K>, 'data'> & { data?: Events[K] }
+    : EmitEnvelope<Events[K], K>;
+}[EventName<Events>];
+
+/**
  * Argument of getEventHistory(). `P` is the pattern's type, so a literal
  * pattern narrows the envelopes on a typed bus.
  */
@@ -151,7 +176,51 @@ export interface ServerOptions {
   allowClientPublish?: boolean;
   /** Bounds of each connection's backlog of unsent frames (slow clients). */
   backlog?: BacklogOptions;
+  /** The Socket.IO endpoint (docs/PROTOCOL.md; socket.io-client 4.x with
+   * `transports: ['websocket']`): its options, or false to turn it off.
+   * @default {} (on, at "/socket.io/") */
+  socketIo?: SocketIoOptions | false;
+  /** The Server-Sent Events endpoint (docs/PROTOCOL.md): its options, or
+   * false to turn it off. @default {} (on, at "/events") */
+  sse?: SseOptions | false;
+  /**
+   * Checks the `auth` payload of each Socket.IO connect (a JSON object, or
+   * null when the client sent none). `true` or `{ ok: true }` accepts;
+   * `false`, `{ ok: false, message }`, a throw or a rejection refuses with a
+   * `connect_error` carrying the message. Default: every connect is accepted.
+   */
+  authorize?: (auth: unknown, info: AuthorizeInfo) => AuthorizeResult | Promise<AuthorizeResult>;
 }
+
+/** Options of the Socket.IO endpoint (ServerOptions#socketIo). */
+export interface SocketIoOptions {
+  /** "/" then printable ASCII without "?", at most 255 bytes. @default '/socket.io/' */
+  path?: string;
+  /** Engine.IO `pingInterval` in ms (50..3,600,000). @default 25000 */
+  pingIntervalMs?: number;
+  /** Engine.IO `pingTimeout` in ms (50..3,600,000). @default 20000 */
+  pingTimeoutMs?: number;
+}
+
+/** Options of the Server-Sent Events endpoint (ServerOptions#sse). */
+export interface SseOptions {
+  /** "/" then printable ASCII without "?", at most 255 bytes. @default '/events' */
+  path?: string;
+  /** Interval of `: ping` comments in ms (0..3,600,000; 0 = none).
+   * @default the environment variable SSE_HEARTBEAT_INTERVAL, else 15000 */
+  heartbeatMs?: number;
+  /** The `retry:` reconnection delay sent to clients, in ms (1..3,600,000). @default 3000 */
+  retryMs?: number;
+}
+
+/** Second argument of ServerOptions#authorize. */
+export interface AuthorizeInfo {
+  /** The transport the connection came through. */
+  transport: 'socket.io';
+}
+
+/** What ServerOptions#authorize returns (or resolves with). */
+export type AuthorizeResult = boolean | { ok: boolean; message?: string };
 
 /** Per-connection backlog bounds: when an event does not fit, `low` events
  * are dropped first, otherwise the connection is closed with 4008. */
@@ -202,16 +271,90 @@ export interface EventBusOptions extends ConstructorOptions {
   /** Bounds of the queue between JS and the engine thread. */
   inbox?: InboxOptions;
   /**
-   * Redis is not available in this version: any truthy value is rejected
-   * with ERR_INVALID_OPTION, so only "off" values are accepted here.
+   * Redis Streams persistence and fan-out across instances: a URL
+   * "redis://[:password@]host[:port][/db]", `true` for the environment
+   * variable REDIS_URL, an object of RedisOptions, or false/null/undefined
+   * for none. Giving it starts the engine; listen() then waits for the first
+   * connection.
    */
-  redis?: false | null;
+  redis?: string | true | RedisOptions | false | null;
+}
+
+/** EventBusOptions#redis as an object. Unknown keys are rejected with ERR_INVALID_OPTION. */
+export interface RedisOptions {
+  /** "redis://[:password@]host[:port][/db]" (no TLS, no ACL user names).
+   * @default the environment variable REDIS_URL (required then) */
+  url?: string;
+  /** Key prefix (non-empty, no control characters). @default 'eventwire' */
+  prefix?: string;
+  /** The stream key (1..512 bytes, no control characters). @default `${prefix}:events` */
+  stream?: string;
+  /** Approximate most entries kept in the stream (XADD MAXLEN ~), a positive integer.
+   * @default the environment variable REDIS_STREAM_RETENTION, else 100000 */
+  retention?: number;
+  /** Most events waiting for (or in) XADD (1..10,000,000); past it events are
+   * refused (ERR_QUEUE_FULL) and health() reports "unavailable".
+   * @default the environment variable EVENT_QUEUE_SIZE, else 10000 */
+  queueSize?: number;
+  /** Time allowed for a connection attempt, in ms (10..600,000). @default 5000 */
+  connectTimeoutMs?: number;
+  /** Failed connects in a row (1..1,000,000) after which the events waiting
+   * fail with ERR_REDIS_UNAVAILABLE (reconnecting goes on).
+   * @default the environment variable MAX_RECONNECT_ATTEMPTS, else 10 */
+  maxReconnectAttempts?: number;
 }
 
 /** Where the server listens (listen(), address()). */
 export interface ServerAddress {
   port: number;
   host: string;
+}
+
+/** What listen() resolves with on a bus without a server (Redis only): `{}`. */
+export interface NoServerAddress {
+  port?: undefined;
+  host?: undefined;
+}
+
+/** The Redis connection as stats() reports it: "off" without Redis. */
+export type RedisState = 'off' | 'connecting' | 'ready';
+
+/** What health() resolves with (the engine's part is built by ew__engine_health_json,
+ * native/src/engine.c, and ew__redis_health_json, native/src/redis.c). */
+export interface Health {
+  /** "unavailable" while Redis is down, its relay is stalled or its queue
+   * is full, and after close(). */
+  status: 'ok' | 'unavailable';
+  /** "local": no engine runs; "embedded": engine without Redis; "redis": with Redis. */
+  mode: 'embedded' | 'redis' | 'local';
+  /** Only after close(). */
+  closed?: true;
+  /** Only in mode "redis" while the bus is open. */
+  redis?: RedisHealth;
+}
+
+/** The Redis part of Health. */
+export interface RedisHealth {
+  /** "ready": both connections (XADD and relay) up; "connecting": not
+   * both, with a connection up or being established; "down": none, waiting
+   * for the next attempt. */
+  state: 'ready' | 'connecting' | 'down';
+  /** Events waiting for (or in) XADD. */
+  queued: number;
+  /** RedisOptions#queueSize. */
+  queueSize: number;
+  /** 1 while XADDs are in flight, else 0. */
+  inflight: number;
+  /** The relay's XREAD has not answered for over 5 s. */
+  relayStalled: boolean;
+  /** When the relay last got an XREAD reply (ms since the epoch; 0 = never). */
+  lastReadMs: number;
+  /** The ms part of the last stream id relayed (0 = none). */
+  lastEventMs: number;
+  /** Failed connects in a row. */
+  reconnectAttempts: number;
+  /** The last connection error, null when none. */
+  lastError: string | null;
 }
 
 /** Counters of the engine thread (native/binding.cc Engine#stats). */
@@ -273,6 +416,21 @@ export interface EngineStats {
   historyEvents: number;
   /** Events evicted from the history (by `history.size` or `maxAgeMs`) so far. */
   historyEvicted: number;
+  /** Both Redis connections are ready (false without Redis). */
+  redisConnected: boolean;
+  /** Events waiting for (or in) XADD now. */
+  redisQueued: number;
+  /** Largest `redisQueued` seen. */
+  redisQueueHighWater: number;
+  /** XADDs acknowledged by Redis. */
+  redisWritten: number;
+  /** Stream entries read by the relay (from every instance). */
+  redisRelayed: number;
+  /** Events the Redis side refused or gave up on (queue full, Redis
+   * unavailable after `maxReconnectAttempts`). */
+  redisRejected: number;
+  /** Redis connections lost after being ready. */
+  redisReconnects: number;
 }
 
 /** What stats() returns: JS-side counters and, while it runs, the engine's. */
@@ -287,8 +445,11 @@ export interface BusStats {
   forwarded: number;
   /** Batches handed to the engine. */
   batches: number;
-  /** publish() promises waiting for the engine. */
+  /** publish() promises waiting for the engine (or Redis). */
   pendingPublishes: number;
+  /** The Redis connection: "off" without Redis, "ready" once connected,
+   * "connecting" before that and while reconnecting. */
+  redis: RedisState;
   dropped: { inboxFull: number };
   publishFailed: number;
   /** null when no engine thread runs. */
@@ -384,6 +545,14 @@ export interface UntypedEventBusOnly {
 /** `T` on an untyped bus, UntypedEventBusOnly on a typed one. */
 type UntypedOnly<Events, T> = IsUntyped<Events> extends true ? T : UntypedEventBusOnly;
 
+/**
+ * The parameter of the envelope-style emit(). On the untyped bus it also
+ * admits EventEmitter2's names (which the first overload takes anyway), so
+ * that a subclass can still override emit() with EventEmitter2's signature.
+ */
+type EnvelopeEmitParam<Events> =
+  IsUntyped<Events> extends true ? EmitEnvelopeOf<Events> | event | eventNS : EmitEnvelopeOf<Events>;
+
 /** Arguments after the name: the payload is optional when it may be undefined. */
 type PayloadArgs<T> = undefined extends T ? [data?: T] : [data: T];
 type PublishArgs<T> = undefined extends T
@@ -445,6 +614,8 @@ type ObjectifyOptions = OnOptions & { objectify: true };
  *   removeAllListeners, listenTo and the static EventEmitter2.once keep their
  *   untyped EventEmitter2 signatures.
  * - Wildcard payloads are computed for the "." delimiter only.
+ * - The envelope-style emit({ type, data, ... }) narrows `data` by `type` on
+ *   a typed bus; emitAsync() has no envelope style (neither at run time).
  */
 export declare class EventBus<Events extends object = Record<string, unknown>> extends EventEmitter2 {
   constructor(options?: EventBusOptions);
@@ -469,6 +640,13 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
   emit(event: UntypedOnly<Events, event | eventNS>, ...values: any[]): boolean;
   emit<N extends EventName<Events>>(event: N, ...args: PayloadArgs<Events[N]>): boolean;
   emit(event: 'error', error: unknown): boolean;
+  /**
+   * Envelope style: `emit({ type, data, source?, metadata?, priority?, version? })`
+   * (exactly one argument). Local listeners get `data`; subscribers and
+   * clients get an envelope with the given fields. Throws like emit(), and
+   * InvalidArgumentError on a bad priority, metadata, source or version.
+   */
+  emit(envelope: EnvelopeEmitParam<Events>): boolean;
 
   /** emit() that awaits the listeners' results (EventEmitter2 emitAsync). */
   emitAsync(event: UntypedOnly<Events, event | eventNS>, ...values: any[]): Promise<any[]>;
@@ -476,9 +654,11 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
 
   /**
    * Emits like emit() with envelope options; resolves with the event id once
-   * the engine has taken the event (at once without an engine). Rejects with
-   * an EventwireError (never throws) on a pattern, a reserved name, bad
-   * options, a full inbox or after close().
+   * it is durable: in Redis mode the Redis stream id once XADD acknowledged
+   * it, else the engine's id once the engine has taken the event (at once
+   * without an engine). Rejects with an EventwireError (never throws) on a
+   * pattern, a reserved name, bad options, a full inbox or Redis queue,
+   * Redis unavailable (RedisError), or after close().
    */
   publish<N extends PublishName<Events>>(type: N, ...args: PublishArgs<Events[N]>): Promise<string>;
 
@@ -508,6 +688,9 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
   getEventHistory<P extends EventPattern<Events> = '**'>(
     query?: HistoryQuery<P>
   ): Promise<Array<EnvelopeOf<Events, P>>>;
+
+  /** A web ReadableStream<Uint8Array> of Server-Sent Events ... (see lib/sse.js) */
+  createEventStream<P extends EventPattern<Events> = '**'>(options?: EventStreamOptions<P>): EventStream;
 
   /**
    * Serves `body` at GET `path` on the engine's HTTP server (replacing an
@@ -576,11 +759,15 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
   // -- server and lifecycle -------------------------------------------------------
 
   /**
-   * Starts the server configured in options.server; resolves with its
-   * address once it accepts connections (the same promise on every call).
-   * Rejects with ServerError (ERR_NO_SERVER, ERR_LISTEN) or ClosedError.
+   * Starts the server configured in options.server and, when options.redis
+   * is set, waits for the first Redis connection; resolves with the
+   * server's address once it accepts connections, or with `{}` on a bus
+   * with Redis but no server (the same promise on every call until one
+   * fails). Rejects with ServerError (ERR_NO_SERVER without server and
+   * Redis, ERR_LISTEN), RedisError (Redis unreachable before its first
+   * connection; the engine keeps trying) or ClosedError.
    */
-  listen(): Promise<ServerAddress>;
+  listen(): Promise<ServerAddress | NoServerAddress>;
 
   /** The bound address once listening, else null. */
   address(): ServerAddress | null;
@@ -598,6 +785,14 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
 
   /** A snapshot of the counters. */
   stats(): BusStats;
+
+  /**
+   * The bus's health: `{ status: 'ok', mode: 'local' }` without an engine,
+   * the engine's (and Redis connection's) state otherwise; after close()
+   * `{ status: 'unavailable', mode, closed: true }`. Rejects with
+   * ClosedError when the bus closes before the engine answers.
+   */
+  health(): Promise<Health>;
 }
 
 export default EventBus;

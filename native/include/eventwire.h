@@ -130,8 +130,9 @@ typedef enum ew_msg_kind {
                            published (Redis relay): emit it to local listeners */
   EW_MSG_WARN,          /* value = EW_E*, data = message: something the owner
                            should report (events refused, Redis unavailable) */
-  EW_MSG_REDIS          /* value = 1 connected, 0 lost, -1 an attempt failed;
+  EW_MSG_REDIS,         /* value = 1 connected, 0 lost, -1 an attempt failed;
                            data = the last error */
+  EW_MSG_STREAM         /* the relay read new stream entries (ew_engine_redis_watch) */
 } ew_msg_kind_t;
 
 typedef struct ew_msg {
@@ -268,6 +269,14 @@ int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, si
  * a Socket.IO connect (EW_MSG_AUTH: err 0 accepts, < 0 refuses with
  * message). Any thread until close. */
 int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message);
+
+/* Redis mode: runs one non-blocking command on the command connection; the
+ * answer is EW_MSG_REPLY(req): value 0 with the reply as JSON, or an error
+ * (EW_EREDIS_UNAVAILABLE with Redis's message). `args` is a NUL-separated
+ * list of `n` arguments in `len` bytes (arguments cannot hold NUL). */
+int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
+/* Redis mode: post EW_MSG_STREAM whenever the relay reads new entries. */
+int ew_engine_redis_watch(ew_engine_t *e, int on);
 
 /* Asks for the health JSON {"status":"ok"|"unavailable","mode",...}: the
  * answer is EW_MSG_REPLY(req) with value 1 (healthy) or 0 and the JSON. */

@@ -401,6 +401,26 @@ static void ew__on_health(ew_engine_t *e, const ew__cmd_t *c) {
   ew__buf_free(&b);
 }
 
+static void ew__on_redis_command(ew_engine_t *e, const ew__cmd_t *c) {
+  if (!e->redis) {
+    static const char msg[] = "this bus has no Redis";
+    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_EREDIS_UNAVAILABLE, msg, sizeof msg - 1);
+    return;
+  }
+  enum { MAX_ARGS = 64 };
+  const char *argv[MAX_ARGS];
+  size_t argl[MAX_ARGS];
+  int n = 0;
+  const char *p = c->data, *end = c->data + c->len;
+  while (p < end && n < MAX_ARGS && n < (int)c->arg) {
+    size_t l = strnlen(p, (size_t)(end - p));
+    argv[n] = p;
+    argl[n++] = l;
+    p += l + 1;
+  }
+  ew__redis_command(e->redis, argv, argl, n, c->req);
+}
+
 static void ew__stop_now(ew_engine_t *e);
 
 /* At close, events already taken are written to Redis first (bounded). */
@@ -457,6 +477,10 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
         case EW__CMD_HISTORY: ew__on_history(e, c); break;
         case EW__CMD_ANSWER: ew__on_answer(e, c); break;
         case EW__CMD_HEALTH: ew__on_health(e, c); break;
+        case EW__CMD_REDIS: ew__on_redis_command(e, c); break;
+        case EW__CMD_WATCH:
+          if (e->redis) ew__redis_watch(e->redis, (int)c->arg);
+          break;
         case EW__CMD_CLOSE:
           ew__engine_flush(e);
           ew__stop(e);
@@ -648,6 +672,23 @@ int ew_engine_health(ew_engine_t *e, uint32_t req) {
   ew__cmd_t *c = ew__cmd_new(EW__CMD_HEALTH, NULL, 0);
   if (!c) return EW_ENOMEM;
   c->req = req;
+  return ew__engine_push(e, c);
+}
+
+int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req) {
+  if (!e || n <= 0 || n > 64 || (!args && len)) return EW_EINVAL;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_REDIS, args, len);
+  if (!c) return EW_ENOMEM;
+  c->arg = n;
+  c->req = req;
+  return ew__engine_push(e, c);
+}
+
+int ew_engine_redis_watch(ew_engine_t *e, int on) {
+  if (!e) return EW_EINVAL;
+  ew__cmd_t *c = ew__cmd_new(EW__CMD_WATCH, NULL, 0);
+  if (!c) return EW_ENOMEM;
+  c->arg = on;
   return ew__engine_push(e, c);
 }
 

@@ -20,6 +20,8 @@ typedef enum ew__cmd_kind {
   EW__CMD_HISTORY,   /* pattern NUL since NUL; count in arg */
   EW__CMD_ANSWER,    /* JS settles a pending request: token in req, error in arg, message in data */
   EW__CMD_HEALTH,    /* answer req with the health JSON */
+  EW__CMD_REDIS,     /* a Redis command: count in arg, NUL-separated args in data */
+  EW__CMD_WATCH,     /* arg: post EW_MSG_STREAM on new stream entries or not */
   EW__CMD_CLOSE
 } ew__cmd_kind_t;
 

@@ -72,6 +72,7 @@ struct ew__redis {
   size_t queued;
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
+  int watch;             /* post EW_MSG_STREAM when the relay reads entries */
   ev_timer retry_timer;
   char last_error[160];
   int stopping;
@@ -302,10 +303,68 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
         ew__relay_entry(r, entries->element[i]);
     }
     ew__engine_flush(r->e);
+    if (r->watch && reply->elements) ew__engine_post(r->e, EW_MSG_STREAM, 0, 0, NULL, 0);
   } else if (reply->type == REDIS_REPLY_ERROR) {
     ew__set_error(r, "XREAD failed", reply->str);
   }
   ew__relay_read(r);
+}
+
+void ew__redis_watch(ew__redis_t *r, int on) { r->watch = on; }
+
+/* hiredis reply -> JSON: strings and status as strings, integers as numbers,
+ * nil as null, arrays as arrays. */
+static void ew__reply_json(const redisReply *rep, ew__buf_t *b) {
+  switch (rep->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      ew__buf_add_json_str(b, rep->str, rep->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      ew__buf_addf(b, "%lld", rep->integer);
+      break;
+    case REDIS_REPLY_ARRAY:
+      ew__buf_add(b, "[", 1);
+      for (size_t i = 0; i < rep->elements; i++) {
+        if (i) ew__buf_add(b, ",", 1);
+        ew__reply_json(rep->element[i], b);
+      }
+      ew__buf_add(b, "]", 1);
+      break;
+    default:
+      ew__buf_adds(b, "null");
+      break;
+  }
+}
+
+static void ew__on_command(redisAsyncContext *ac, void *reply_, void *priv) {
+  redisReply *reply = reply_;
+  ew__redis_t *r = ac->data;
+  uint32_t req = (uint32_t)(uintptr_t)priv;
+  if (!reply) {
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, "connection lost", 15);
+    return;
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, reply->str, reply->len);
+    return;
+  }
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__reply_json(reply, &b);
+  if (b.failed)
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_ENOMEM, NULL, 0);
+  else
+    ew__engine_post(r->e, EW_MSG_REPLY, req, 0, b.data, b.len);
+  ew__buf_free(&b);
+}
+
+void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req) {
+  if (!r->cmd.ready ||
+      redisAsyncCommandArgv(r->cmd.ac, ew__on_command, (void *)(uintptr_t)req, n, (const char **)argv, argl) != REDIS_OK) {
+    const char *why = r->last_error[0] ? r->last_error : "not connected";
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, why, strlen(why));
+  }
 }
 
 static void ew__relay_read(ew__redis_t *r) {

@@ -30,6 +30,13 @@ int ew__redis_ready(const ew__redis_t *r);
 int ew__redis_enqueue(ew__redis_t *r, const struct ew__record *rec, int delivered);
 /* getEventHistory from the stream (XRANGE / XREVRANGE): answers req. */
 void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, size_t count, uint32_t req);
+/* Sends one command on the cmd connection (never a blocking one) and
+ * answers req with the reply as JSON (EW_MSG_REPLY: value 0 and the JSON, or
+ * EW_EREDIS_UNAVAILABLE and the error text). argv: n strings. */
+void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
+/* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer
+ * groups fetch then). */
+void ew__redis_watch(ew__redis_t *r, int on);
 /* Appends {"state",...} for /health; returns 1 when healthy. */
 int ew__redis_health_json(ew__redis_t *r, struct ew__buf *b);
 
