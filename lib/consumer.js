@@ -5,9 +5,15 @@
 // retries with exponential backoff (+ jitter), a hung-handler timeout, and a
 // dead-letter store after maxRetries; it acks what succeeded. Where events
 // come from is a group source:
-//   EmbeddedGroup (this file): in-memory offsets and pending entries shared by
-//     every consumer of the group in this process; at-least-once within the
+//   EmbeddedGroup: in-memory offsets and pending entries shared by every
+//     consumer of the group in this process; at-least-once within the
 //     process (a failed or closed consumer's entries go to another one).
+//   RedisGroup: a Redis consumer group on the bus's stream (XGROUP CREATE
+//     MKSTREAM, XREADGROUP without BLOCK on the engine's command connection,
+//     fetched when the relay sees new entries, XACK, XAUTOCLAIM of entries
+//     idle past ackTimeoutMs from dead consumers, dead letters XADDed to a
+//     stream). Events the group's patterns do not match are acked at once,
+//     filtered by the C matcher.
 // Ordering: with concurrency 1 a consumer handles its events in order, a
 // retried event before any later one (its slot stays busy during the
 // backoff). With more concurrency, events start in order but may finish in
@@ -386,4 +392,218 @@ class EmbeddedGroup {
   }
 }
 
-module.exports = { Consumer, EmbeddedGroup, normalize };
+// ---- Redis groups ---------------------------------------------------------------
+
+// Stream entry fields (native/src/redis.c) -> envelope.
+function entryEnvelope(id, fields) {
+  const f = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+  if (typeof f.t !== 'string' || f.d === undefined) return null;
+  const env = { id, type: f.t, data: JSON.parse(f.d) };
+  if (f.s !== undefined) env.source = f.s;
+  env.timestamp = Number(f.ts);
+  if (f.p) env.priority = f.p;
+  if (f.m) env.metadata = JSON.parse(f.m);
+  if (f.v) env.version = Number(f.v);
+  return { env, target: f.g };
+}
+
+class RedisGroup {
+  constructor(bus, name, patterns, options) {
+    this.bus = bus;
+    this.name = name;
+    this.patterns = patterns;
+    this.matcher = new native.Matcher(bus.delimiter || '.');
+    patterns.forEach((p, i) => this.matcher.add(p, i));
+    this.stream = bus._redisStream();
+    this.dlqStream = typeof options.deadLetter === 'string' ? options.deadLetter : `${this.stream}:dlq:${name}`;
+    this.deadLetterOn = options.deadLetter !== false;
+    this.ackTimeoutMs = options.ackTimeoutMs;
+    this.consumers = [];
+    this.fetching = new Set(); // consumers with an XREADGROUP out
+    this.again = new Set();
+    this.info = { lag: 0, pending: 0 };
+    this.overflow = 0;
+    this.closed = false;
+    const start = options.startFrom === '0' ? '0' : options.startFrom;
+    this.ready = bus._redis(['XGROUP', 'CREATE', this.stream, name, start, 'MKSTREAM']).catch((err) => {
+      if (!/BUSYGROUP/.test(err.message)) throw err;
+    });
+    this.ready.catch((err) => bus._report(err));
+    this.timer = setInterval(() => this.housekeeping(), Math.max(250, Math.min(1000, this.ackTimeoutMs / 2)));
+    this.timer.unref();
+  }
+
+  matches(type) {
+    const r = this.matcher.match(type);
+    return Array.isArray(r) && r.length > 0;
+  }
+
+  attach(consumer) {
+    this.consumers.push(consumer);
+    this.ready.then(() => this.pull(), () => {});
+  }
+
+  detach(consumer) {
+    this.consumers = this.consumers.filter((c) => c !== consumer);
+  }
+
+  // New entries (relay), room freed (acks), or the periodic tick.
+  pull() {
+    if (this.closed) return;
+    for (const c of this.consumers) {
+      const room = c.capacity();
+      if (room <= 0) continue;
+      if (this.fetching.has(c)) {
+        this.again.add(c);
+        continue;
+      }
+      this.fetch(c, Math.min(room, 512));
+    }
+  }
+
+  fetch(c, count) {
+    this.fetching.add(c);
+    this.bus._redis(['XREADGROUP', 'GROUP', this.name, c.name, 'COUNT', String(count), 'STREAMS', this.stream, '>'])
+      .then((reply) => {
+        const entries = reply && reply[0] ? reply[0][1] : [];
+        this.take(c, entries, () => 1);
+      }, (err) => this.bus._report(err))
+      .finally(() => {
+        this.fetching.delete(c);
+        if (this.again.delete(c) || false) this.pull();
+      });
+  }
+
+  // Filters entries (the C matcher), acks the others, hands the rest over.
+  take(c, entries, deliveriesOf) {
+    const give = [];
+    const skip = [];
+    for (const [id, fields] of entries) {
+      if (!fields) continue; // deleted meanwhile
+      const parsed = entryEnvelope(id, fields);
+      if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
+      else give.push({ id, envelope: parsed.env, deliveries: deliveriesOf(id) });
+    }
+    if (skip.length) this.bus._redis(['XACK', this.stream, this.name, ...skip]).catch((err) => this.bus._report(err));
+    if (give.length) {
+      if (c._closed) this.release(c, give);
+      else c._give(give);
+    }
+    if (entries.length && !c._closed) this.pull();
+  }
+
+  ack(consumer, entries) {
+    this.bus._redis(['XACK', this.stream, this.name, ...entries.map((e) => e.id)]).catch((err) => this.bus._report(err));
+  }
+
+  // Left pending in Redis: XAUTOCLAIM hands them to a live consumer once idle
+  // past ackTimeoutMs.
+  release() {}
+
+  deadLetter(consumer, entries, err, attempts) {
+    for (const e of entries) {
+      const done = this.deadLetterOn
+        ? this.bus._redis(['XADD', this.dlqStream, '*', 'id', e.id, 'e', JSON.stringify(e.envelope),
+          'error', String(err && err.message ? err.message : err), 'code', String((err && err.code) || ''),
+          'attempts', String(e.deliveries + attempts - 1), 'consumer', consumer.name, 'group', this.name,
+          'failedAt', String(Date.now())])
+        : Promise.resolve();
+      done.then(() => this.ack(consumer, [e]), (er) => this.bus._report(er));
+    }
+  }
+
+  // XAUTOCLAIM what dead consumers left; refresh lag and pending counts.
+  housekeeping() {
+    if (this.closed) return;
+    for (const c of this.consumers) {
+      const room = c.capacity();
+      if (room <= 0 || this.fetching.has(c)) continue;
+      this.fetching.add(c);
+      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.ackTimeoutMs), '0-0', 'COUNT', String(room)])
+        .then(async (reply) => {
+          const entries = (reply && reply[1]) || [];
+          if (!entries.length) return;
+          // The delivery counts XAUTOCLAIM just raised: event.attempt.
+          const counts = new Map();
+          const pend = await this.bus._redis(['XPENDING', this.stream, this.name, entries[0][0],
+            entries[entries.length - 1][0], String(entries.length * 2), c.name]);
+          for (const [id, , , n] of pend || []) counts.set(id, n);
+          this.take(c, entries, (id) => counts.get(id) || 2);
+        }, () => {})
+        .finally(() => this.fetching.delete(c));
+      break; // one claim round per tick
+    }
+    this.bus._redis(['XINFO', 'GROUPS', this.stream]).then((groups) => {
+      for (const g of groups || []) {
+        const o = {};
+        for (let i = 0; i + 1 < g.length; i += 2) o[g[i]] = g[i + 1];
+        if (o.name === this.name) this.info = { lag: Number(o.lag) || 0, pending: Number(o.pending) || 0 };
+      }
+    }, () => {});
+    this.pull();
+  }
+
+  pendingOf() {
+    return this.info.pending;
+  }
+
+  lag() {
+    return this.info.lag;
+  }
+
+  get pending() {
+    return { size: this.info.pending };
+  }
+
+  get dlq() {
+    return { length: this.dlqCount || 0 };
+  }
+
+  dead() {
+    const group = this;
+    const bus = this.bus;
+    const parse = ([id, fields]) => {
+      const f = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+      return { dlqId: id, id: f.id, envelope: JSON.parse(f.e), error: f.error, code: f.code || undefined,
+        attempts: Number(f.attempts), consumer: f.consumer, failedAt: Number(f.failedAt) };
+    };
+    return {
+      async list({ count = 100, since } = {}) {
+        const rows = await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)]);
+        let items = (rows || []).map(parse);
+        if (since !== undefined) items = items.filter((d) => idAfter(d.id, since));
+        return items.slice(0, count);
+      },
+      async retry(id) {
+        const rows = (await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)])) || [];
+        const row = rows.map(parse).find((d) => d.id === id);
+        if (!row) throw makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`);
+        const e = row.envelope;
+        // Back on the stream for this group only (field g): not a new public event.
+        const args = ['XADD', group.stream, '*', 't', e.type, 'ts', String(e.timestamp), 'd', JSON.stringify(e.data)];
+        if (e.source !== undefined) args.push('s', e.source);
+        if (e.priority) args.push('p', e.priority);
+        if (e.metadata) args.push('m', JSON.stringify(e.metadata));
+        args.push('i', 'dead-letter-retry', 'g', group.name);
+        await bus._redis(args);
+        await bus._redis(['XDEL', group.dlqStream, row.dlqId]);
+        return true;
+      },
+      async purge() {
+        const n = Number(await bus._redis(['XLEN', group.dlqStream])) || 0;
+        await bus._redis(['DEL', group.dlqStream]);
+        return n;
+      },
+    };
+  }
+
+  destroy() {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.matcher.destroy();
+  }
+}
+
+module.exports = { Consumer, EmbeddedGroup, RedisGroup, normalize };

@@ -20,6 +20,7 @@ const MSG_AUTH = 5;
 const MSG_REMOTE = 6;
 const MSG_WARN = 7;
 const MSG_REDIS = 8;
+const MSG_STREAM = 9;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // reaches these, so a tight emit loop keeps bounded JS memory. Records are
@@ -92,6 +93,7 @@ class EventBus extends EventEmitter2 {
       consumers: new Set(),
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
+    this[kState].instance = instanceId();
     this._flushBound = () => this._flush();
     if (opts.engine) this._startEngine();
   }
@@ -277,21 +279,42 @@ class EventBus extends EventEmitter2 {
     const { Consumer, EmbeddedGroup, normalize } = require('./consumer');
     const { patterns, options: o } = normalize(this, pattern, handler, options);
     if (st.closed) throw makeError('ERR_CLOSED', 'cannot consume() after close()');
-    if (st.opts.redis) {
-      throw makeError('ERR_INVALID_OPTION', 'consume() with Redis (XREADGROUP groups) is not built yet: use an embedded bus');
-    }
     let g = st.groups.get(o.group);
-    if (!g) {
+    if (!g && st.opts.redis) {
+      const { RedisGroup } = require('./consumer');
+      g = new RedisGroup(this, o.group, patterns, o);
+      st.groups.set(o.group, g);
+      st.engine.redisWatch(true); // the relay says when the stream grew
+    } else if (!g) {
       g = new EmbeddedGroup(this, o.group, patterns, o.startFrom, o.deadLetter);
       st.groups.set(o.group, g);
       if (o.startFrom === '0' && st.engine) g.loadRetained();
     } else if (g.patterns.join('\n') !== patterns.join('\n')) {
       throw makeError('ERR_INVALID_ARGUMENT', `group "${o.group}" already consumes ${JSON.stringify(g.patterns)}: every consumer of a group takes the same patterns`);
     }
-    const c = new Consumer(g, o.consumer || `${st.opts.source}-${st.consumers.size + 1}`, handler, o);
+    const c = new Consumer(g, o.consumer || `${st.instance}-${st.consumers.size + 1}`, handler, o);
     st.consumers.add(c);
     g.attach(c);
     return c;
+  }
+
+  // One non-blocking Redis command on the engine's connection: the reply as
+  // JSON (arrays, strings, numbers, null).
+  _redis(args) {
+    const st = this[kState];
+    if (!st.engine) return Promise.reject(makeError('ERR_CLOSED', 'the bus is closed'));
+    const req = this._nextReq();
+    const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'redis', resolve, reject }));
+    const rc = st.engine.redis(args.map(String), req);
+    if (rc !== 0) {
+      st.pending.delete(req);
+      return Promise.reject(fromErrno(rc));
+    }
+    return p;
+  }
+
+  _redisStream() {
+    return this[kState].opts.redis.stream;
   }
 
   /** The dead letters of a consumer group: { list, retry, purge }. */
@@ -341,7 +364,7 @@ class EventBus extends EventEmitter2 {
   _accept(name, data, options, origin) {
     const env = this._acceptOnly(name, data, options, origin);
     const st = this[kState];
-    if (st.groups.size) for (const g of st.groups.values()) g.offer(env);
+    if (st.groups.size && !st.opts.redis) for (const g of st.groups.values()) g.offer(env);
     return env;
   }
 
@@ -426,7 +449,7 @@ class EventBus extends EventEmitter2 {
         inboxMaxBytes: st.opts.inbox.maxBytes,
         historySize: st.opts.history.size,
         historyMaxAgeMs: st.opts.history.maxAgeMs,
-        redis: st.opts.redis ? { ...st.opts.redis, instance: instanceId() } : undefined,
+        redis: st.opts.redis ? { ...st.opts.redis, instance: st.instance } : undefined,
       },
       (msgs) => this._onEngineMessages(msgs)
     );
@@ -462,6 +485,10 @@ class EventBus extends EventEmitter2 {
         this._onRedisState(value, data);
         continue;
       }
+      if (kind === MSG_STREAM) {
+        for (const g of st.groups.values()) g.pull();
+        continue;
+      }
       const p = st.pending.get(req);
       if (!p) continue;
       st.pending.delete(req);
@@ -481,6 +508,9 @@ class EventBus extends EventEmitter2 {
         }
       } else if (p.kind === 'health') {
         p.resolve(JSON.parse(data));
+      } else if (p.kind === 'redis') {
+        if (value === 0) p.resolve(data === undefined ? null : JSON.parse(data));
+        else p.reject(fromErrno(value, data || undefined));
       } else if (p.kind === 'history') {
         const events = data ? JSON.parse(data) : [];
         if (value === 0) p.resolve(events);

@@ -260,6 +260,8 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   const redisReply *inst = ew__field(fields, "i", &il), *local = ew__field(fields, "l", &ll);
   int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
   if (mine && local) return; /* delivered at once while Redis was down */
+  size_t gl;
+  if (ew__field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
   ew__event_fields_t f;
   memset(&f, 0, sizeof f);
   const redisReply *v;
