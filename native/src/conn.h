@@ -34,6 +34,7 @@ typedef struct ew__conn {
   ew__server_t *srv;
   uint64_t id;                  /* unique per server, for logs and pubs */
   uint64_t since_ms;            /* creation, or start of closing */
+  uint64_t ping_ms;             /* when the unanswered heartbeat ping went out */
   uint8_t state;                /* ew__conn_state_t */
   uint8_t dirty;
   uint8_t is_ws;                /* counted in the WebSocket connections */

@@ -84,8 +84,21 @@ ew__frame_t *ew__frame_wire(ew__frame_t *f, ew__wire_t wire) {
   ew__buf_init(&b);
   ew__frame_t *alt = NULL;
   if (wire == EW__WIRE_SIO) {
+    /* socket.io-client treats these names as its own and drops the
+     * connection on them: such events go out as "eventwire:<name>". */
+    static const char *const reserved[] = {"connect", "connect_error", "disconnect", "disconnecting",
+                                           "newListener", "removeListener"};
+    int is_reserved = 0;
+    for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+      if (f->type_len == strlen(reserved[i]) && !memcmp(f->type, reserved[i], f->type_len)) is_reserved = 1;
     ew__buf_add(&b, "42[", 3);
-    ew__buf_add_json_str(&b, f->type, f->type_len);
+    if (is_reserved) {
+      char name[40];
+      int nl = snprintf(name, sizeof name, "eventwire:%.*s", (int)f->type_len, f->type);
+      ew__buf_add_json_str(&b, name, (size_t)nl);
+    } else {
+      ew__buf_add_json_str(&b, f->type, f->type_len);
+    }
     ew__buf_add(&b, ",", 1);
     ew__buf_add(&b, env, plen);
     ew__buf_add(&b, ",\"", 2);

@@ -22,6 +22,7 @@
 #include <sys/uio.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "conn.h"
 #include "engine.h"
 #include "names.h"
@@ -173,27 +174,36 @@ static void ew__send_drop_notice(ew__conn_t *c) {
 }
 
 void ew__conn_notice(ew__conn_t *c, const char *name, const char *json) {
-  char out[512];
-  int n;
+  ew__buf_t b;
+  ew__buf_init(&b);
   switch (c->wire) {
     case EW__WIRE_SIO:
-      n = snprintf(out, sizeof out, "42[\"eventwire:%s\",%s]", name, json);
+      ew__buf_addf(&b, "42[\"eventwire:%s\",", name);
+      ew__buf_adds(&b, json);
+      ew__buf_adds(&b, "]");
       break;
     case EW__WIRE_SSE:
-      n = snprintf(out, sizeof out, "event: eventwire.%s\ndata: %s\n\n", name, json);
-      if (n > 0 && (size_t)n < sizeof out) {
-        ew__frame_t *f = ew__frame_raw(out, (size_t)n);
-        if (f) {
-          ew__conn_send(c, f);
-          ew__frame_unref(f);
-        }
-      }
-      return;
+      ew__buf_addf(&b, "event: eventwire.%s\ndata: ", name);
+      ew__buf_adds(&b, json);
+      ew__buf_adds(&b, "\n\n");
+      break;
     default: /* /ws: {"op":"<name>",<fields of json>} */
-      n = snprintf(out, sizeof out, "{\"op\":\"%s\",%s", name, json + 1);
+      ew__buf_addf(&b, "{\"op\":\"%s\",", name);
+      ew__buf_adds(&b, json + 1);
       break;
   }
-  if (n > 0 && (size_t)n < sizeof out) ew__ws_send_text(c, out, (size_t)n);
+  if (!b.failed) {
+    if (c->wire == EW__WIRE_SSE) {
+      ew__frame_t *f = ew__frame_raw(b.data, b.len);
+      if (f) {
+        ew__conn_send(c, f);
+        ew__frame_unref(f);
+      }
+    } else {
+      ew__ws_send_text(c, b.data, b.len);
+    }
+  }
+  ew__buf_free(&b);
 }
 
 /* While catching up, moves history frames the connection wants into its

@@ -134,7 +134,12 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
       if (now - c->since_ms > 2000) ew__conn_kill(c); /* peer never read its close */
     } else if (c->wire == EW__WIRE_SSE) {
       if (sse_round) ew__sse_heartbeat(c);
-    } else if (c->wire == EW__WIRE_SIO ? sio_round : ping_round) {
+    } else if (c->wire == EW__WIRE_SIO && c->awaiting_pong &&
+               now - c->ping_ms > (uint64_t)s->sio_ping_timeout_ms) {
+      /* Engine.IO: the client has pingTimeout to answer a ping. */
+      atomic_fetch_add(&e->heartbeat_timeouts, 1);
+      ew__conn_close(c, 4000, "heartbeat timeout");
+    } else if (c->wire == EW__WIRE_SIO ? (sio_round && !c->awaiting_pong) : ping_round) {
       if (c->awaiting_pong) {
         /* A peer that still reads learns why (4000); one that does not is
          * cut by the closing deadline above. */
@@ -152,6 +157,7 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
         }
       }
       c->awaiting_pong = 1;
+      c->ping_ms = now;
     }
   }
   ew__engine_flush(e);
@@ -257,6 +263,7 @@ int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t 
   int shortest = s->heartbeat_ms > 0 ? s->heartbeat_ms : 1000000;
   if (s->sse_heartbeat_ms > 0 && s->sse_heartbeat_ms < shortest) shortest = s->sse_heartbeat_ms;
   if (s->sio_ping_interval_ms < shortest) shortest = s->sio_ping_interval_ms;
+  if (s->sio_ping_timeout_ms < shortest) shortest = s->sio_ping_timeout_ms;
   double tick = shortest / 4000.0;
   if (tick > 1.0) tick = 1.0;
   if (tick < 0.02) tick = 0.02;

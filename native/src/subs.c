@@ -14,12 +14,28 @@ static int ew__has_pattern(const ew__conn_t *c, const char *p) {
   return 0;
 }
 
+/* Bytes of s to quote in a message: at most max, cut before a UTF-8
+ * continuation byte and before any control byte, so the message stays valid
+ * text whatever the pattern held. */
+static int ew__quotable(const char *s, size_t len, size_t max) {
+  size_t n = len < max ? len : max;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\') {
+      n = i;
+      break;
+    }
+  while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80) n--;
+  /* n may now end after a lead byte whose sequence was cut: drop it too. */
+  while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0xc0) n--;
+  return (int)n;
+}
+
 int ew__subs_check(const ew_engine_t *e, const char *p, size_t len, char *msg, size_t msglen) {
   if (!ew_pattern_check(p, len, e->delim)) return 0;
   snprintf(msg, msglen,
-           "invalid pattern \"%.64s\": 1..512 bytes in at most 32 non-empty segments; "
-           "\"*\" is one segment, \"**\" zero or more, not twice in a row",
-           p);
+           "invalid pattern \"%.*s%s\": 1..512 bytes of UTF-8 in at most 32 non-empty segments, no control "
+           "characters; \"*\" is one segment, \"**\" zero or more, not twice in a row",
+           ew__quotable(p, len, 64), p, (size_t)ew__quotable(p, len, 64) < len ? "…" : "");
   return EW_EPATTERN;
 }
 
