@@ -59,7 +59,8 @@ function normalize(bus, pattern, handler, options) {
   }
   const known = new Set(['group', 'consumer', ...Object.keys(DEFAULTS)]);
   for (const k of Object.keys(options)) if (!known.has(k)) throw bad(`options.${k}`, 'is not a known option');
-  const o = { ...DEFAULTS, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULTS, ...given };
   checkInt(o.concurrency, 'options.concurrency', 1, 10000);
   checkInt(o.maxRetries, 'options.maxRetries', 0, 1000);
   checkInt(o.retryDelayMs, 'options.retryDelayMs', 0, 3600000);
@@ -159,6 +160,7 @@ class Consumer extends EventEmitter {
         this._stats.timedOut++;
         reject(makeError('ERR_TIMEOUT', `handler did not settle within ackTimeoutMs (${o.ackTimeoutMs} ms)`));
       }, o.ackTimeoutMs);
+      timer.unref(); // a hung handler must not keep the process alive
     });
     let run;
     try {
@@ -200,6 +202,10 @@ class Consumer extends EventEmitter {
 
   pause() {
     this._paused = true;
+    if (this._batchTimer) {
+      clearTimeout(this._batchTimer); // a partial batch waits for resume()
+      this._batchTimer = null;
+    }
     return this;
   }
 
@@ -221,7 +227,10 @@ class Consumer extends EventEmitter {
       if (this._inflight === 0) return resolve();
       this._closeResolve = resolve;
       setTimeout(resolve, this._o.closeTimeoutMs).unref();
-    }).then(() => this.group.detach(this));
+    }).then(() => {
+      this.group.detach(this);
+      this.emit('closed');
+    });
     return this._closing;
   }
 
@@ -260,16 +269,18 @@ class EmbeddedGroup {
     this.loading = null; // live events held while retained ones are read (startFrom '0')
   }
 
-  // startFrom '0': the retained events (the engine's history) first, then
-  // the live ones held meanwhile, without gap or duplicate.
+  // startFrom '0' or an id: the retained events (the engine's history) first,
+  // then the live ones held meanwhile, without gap or duplicate.
   async loadRetained() {
     this.loading = [];
     let retained = [];
     try {
-      retained = await this.bus.getEventHistory({ count: 10000 });
+      const since = this.startFrom === '0' ? undefined : this.startFrom;
+      retained = await this.bus.getEventHistory({ count: 10000, since });
     } catch (err) {
       retained = (err && err.events) || [];
     }
+    this.startFrom = '0'; // from here on every live event counts
     const held = this.loading;
     this.loading = null;
     const last = retained.length ? retained[retained.length - 1].id : null;

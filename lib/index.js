@@ -39,7 +39,7 @@ const kState = Symbol('eventwire.state');
 let busCounter = 0;
 function instanceId() {
   const base = process.env.INSTANCE_ID || `${require('os').hostname()}-${process.pid}`;
-  return `${base}#${++busCounter}-${Math.random().toString(36).slice(2, 8)}`;
+  return `${base}-${++busCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 function st0RedisState(opts) {
@@ -288,12 +288,13 @@ class EventBus extends EventEmitter2 {
     } else if (!g) {
       g = new EmbeddedGroup(this, o.group, patterns, o.startFrom, o.deadLetter);
       st.groups.set(o.group, g);
-      if (o.startFrom === '0' && st.engine) g.loadRetained();
+      if (o.startFrom !== '$' && st.engine) g.loadRetained();
     } else if (g.patterns.join('\n') !== patterns.join('\n')) {
       throw makeError('ERR_INVALID_ARGUMENT', `group "${o.group}" already consumes ${JSON.stringify(g.patterns)}: every consumer of a group takes the same patterns`);
     }
     const c = new Consumer(g, o.consumer || `${st.instance}-${st.consumers.size + 1}`, handler, o);
     st.consumers.add(c);
+    c.once('closed', () => st.consumers.delete(c));
     g.attach(c);
     return c;
   }
