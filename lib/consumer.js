@@ -102,11 +102,13 @@ class Consumer extends EventEmitter {
     this._handler = handler;
     this._o = options;
     this._queue = []; // entries given to this consumer, not started yet
+    this._held = new Map(); // id -> entry: given and not yet acked, dead-lettered or released
     this._inflight = 0; // handler calls running (or waiting to retry)
     this._paused = false;
     this._closed = false;
     this._closing = null;
     this._batchTimer = null;
+    this._acks = []; // acks (and dead letters) on their way, awaited by close()
     this._stats = { processed: 0, failed: 0, retried: 0, deadLettered: 0, timedOut: 0 };
   }
 
@@ -118,8 +120,13 @@ class Consumer extends EventEmitter {
   }
 
   _give(entries) {
+    for (const e of entries) this._held.set(e.id, e);
     this._queue.push(...entries);
     this._pump();
+  }
+
+  _drop(entries) {
+    for (const e of entries) this._held.delete(e.id);
   }
 
   _pump() {
@@ -171,7 +178,8 @@ class Consumer extends EventEmitter {
     Promise.race([run, timeout]).then(() => {
       clearTimeout(timer);
       this._stats.processed += entries.length;
-      this.group.ack(this, entries);
+      this._drop(entries);
+      this._acks.push(this.group.ack(this, entries));
       this._done();
     }, (err) => {
       clearTimeout(timer);
@@ -183,11 +191,12 @@ class Consumer extends EventEmitter {
         setTimeout(() => this._attempt(entries, attempt + 1), delay);
         return;
       }
+      this._drop(entries);
       if (this._closed) {
         this.group.release(this, entries, true); // another consumer (or a later one) gets them
       } else {
         this._stats.deadLettered += entries.length;
-        this.group.deadLetter(this, entries, err, attempt);
+        this._acks.push(this.group.deadLetter(this, entries, err, attempt));
       }
       this._done();
     });
@@ -195,6 +204,7 @@ class Consumer extends EventEmitter {
 
   _done() {
     this._inflight--;
+    if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
     if (this._closed && this._inflight === 0 && this._closeResolve) this._closeResolve();
     this.group.pull();
     this._pump();
@@ -222,12 +232,13 @@ class Consumer extends EventEmitter {
     this._closed = true;
     if (this._batchTimer) clearTimeout(this._batchTimer);
     const queued = this._queue.splice(0);
+    this._drop(queued);
     this.group.release(this, queued);
     this._closing = new Promise((resolve) => {
       if (this._inflight === 0) return resolve();
       this._closeResolve = resolve;
       setTimeout(resolve, this._o.closeTimeoutMs).unref();
-    }).then(() => {
+    }).then(() => Promise.all(this._acks.splice(0).map((p) => Promise.resolve(p).catch(() => {})))).then(() => {
       this.group.detach(this);
       this.emit('closed');
     });
@@ -410,7 +421,8 @@ function entryEnvelope(id, fields) {
   const f = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
   if (typeof f.t !== 'string' || f.d === undefined) return null;
-  const env = { id, type: f.t, data: JSON.parse(f.d) };
+  // A retried dead letter keeps its first id (field o): the idempotency key.
+  const env = { id: f.o || id, type: f.t, data: JSON.parse(f.d) };
   if (f.s !== undefined) env.source = f.s;
   env.timestamp = Number(f.ts);
   if (f.p) env.priority = f.p;
@@ -436,11 +448,7 @@ class RedisGroup {
     this.info = { lag: 0, pending: 0 };
     this.overflow = 0;
     this.closed = false;
-    const start = options.startFrom === '0' ? '0' : options.startFrom;
-    this.ready = bus._redis(['XGROUP', 'CREATE', this.stream, name, start, 'MKSTREAM']).catch((err) => {
-      if (!/BUSYGROUP/.test(err.message)) throw err;
-    });
-    this.ready.catch((err) => bus._report(err));
+    this.create(options.startFrom === '0' ? '0' : options.startFrom);
     this.timer = setInterval(() => this.housekeeping(), Math.max(250, Math.min(1000, this.ackTimeoutMs / 2)));
     this.timer.unref();
   }
@@ -459,9 +467,10 @@ class RedisGroup {
     this.consumers = this.consumers.filter((c) => c !== consumer);
   }
 
-  // New entries (relay), room freed (acks), or the periodic tick.
+  // New entries (relay), room freed (acks), or the periodic tick. Nothing
+  // while Redis is down: health() reports that; the tick tries again.
   pull() {
-    if (this.closed) return;
+    if (this.closed || !this.bus._redisUp()) return;
     for (const c of this.consumers) {
       const room = c.capacity();
       if (room <= 0) continue;
@@ -479,11 +488,23 @@ class RedisGroup {
       .then((reply) => {
         const entries = reply && reply[0] ? reply[0][1] : [];
         this.take(c, entries, () => 1);
-      }, (err) => this.bus._report(err))
+      }, (err) => {
+        // Redis restarted empty (or the stream was deleted): make the group again.
+        if (/NOGROUP/.test(err.message)) this.create('0');
+        else this.bus._report(err);
+      })
       .finally(() => {
         this.fetching.delete(c);
-        if (this.again.delete(c) || false) this.pull();
+        if (this.again.delete(c)) this.pull();
       });
+  }
+
+  create(start) {
+    this.ready = this.bus._redis(['XGROUP', 'CREATE', this.stream, this.name, start, 'MKSTREAM']).catch((err) => {
+      if (!/BUSYGROUP/.test(err.message)) throw err;
+    });
+    this.ready.catch((err) => this.bus._report(err));
+    return this.ready;
   }
 
   // Filters entries (the C matcher), acks the others, hands the rest over.
@@ -494,7 +515,7 @@ class RedisGroup {
       if (!fields) continue; // deleted meanwhile
       const parsed = entryEnvelope(id, fields);
       if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
-      else give.push({ id, envelope: parsed.env, deliveries: deliveriesOf(id) });
+      else if (!c._held.has(parsed.env.id)) give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id) });
     }
     if (skip.length) this.bus._redis(['XACK', this.stream, this.name, ...skip]).catch((err) => this.bus._report(err));
     if (give.length) {
@@ -505,7 +526,8 @@ class RedisGroup {
   }
 
   ack(consumer, entries) {
-    this.bus._redis(['XACK', this.stream, this.name, ...entries.map((e) => e.id)]).catch((err) => this.bus._report(err));
+    return this.bus._redis(['XACK', this.stream, this.name, ...entries.map((e) => e.rid || e.id)])
+      .catch((err) => this.bus._report(err));
   }
 
   // Left pending in Redis: XAUTOCLAIM hands them to a live consumer once idle
@@ -513,20 +535,27 @@ class RedisGroup {
   release() {}
 
   deadLetter(consumer, entries, err, attempts) {
-    for (const e of entries) {
+    return Promise.all(entries.map((e) => {
       const done = this.deadLetterOn
         ? this.bus._redis(['XADD', this.dlqStream, '*', 'id', e.id, 'e', JSON.stringify(e.envelope),
           'error', String(err && err.message ? err.message : err), 'code', String((err && err.code) || ''),
           'attempts', String(e.deliveries + attempts - 1), 'consumer', consumer.name, 'group', this.name,
           'failedAt', String(Date.now())])
         : Promise.resolve();
-      done.then(() => this.ack(consumer, [e]), (er) => this.bus._report(er));
-    }
+      return done.then(() => this.ack(consumer, [e]), (er) => this.bus._report(er));
+    }));
   }
 
   // XAUTOCLAIM what dead consumers left; refresh lag and pending counts.
   housekeeping() {
-    if (this.closed) return;
+    if (this.closed || !this.bus._redisUp()) return;
+    // Entries a live consumer holds (queued, running, waiting to retry) are
+    // kept fresh, so XAUTOCLAIM only takes what dead consumers left.
+    for (const c of this.consumers) {
+      if (!c._held.size) continue;
+      const ids = [...c._held.values()].map((e) => e.rid || e.id);
+      this.bus._redis(['XCLAIM', this.stream, this.name, c.name, '0', ...ids, 'JUSTID']).catch(() => {});
+    }
     for (const c of this.consumers) {
       const room = c.capacity();
       if (room <= 0 || this.fetching.has(c)) continue;
@@ -542,8 +571,14 @@ class RedisGroup {
           for (const [id, , , n] of pend || []) counts.set(id, n);
           this.take(c, entries, (id) => counts.get(id) || 2);
         }, () => {})
-        .finally(() => this.fetching.delete(c));
+        .finally(() => {
+          this.fetching.delete(c);
+          if (this.again.delete(c)) this.pull();
+        });
       break; // one claim round per tick
+    }
+    if (this.deadLetterOn) {
+      this.bus._redis(['XLEN', this.dlqStream]).then((n) => { this.dlqCount = Number(n) || 0; }, () => {});
     }
     this.bus._redis(['XINFO', 'GROUPS', this.stream]).then((groups) => {
       for (const g of groups || []) {
@@ -578,7 +613,7 @@ class RedisGroup {
       const f = {};
       for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
       return { dlqId: id, id: f.id, envelope: JSON.parse(f.e), error: f.error, code: f.code || undefined,
-        attempts: Number(f.attempts), consumer: f.consumer, failedAt: Number(f.failedAt) };
+        attempts: Number(f.attempts), consumer: f.consumer, group: f.group, failedAt: Number(f.failedAt) };
     };
     return {
       async list({ count = 100, since } = {}) {
@@ -597,7 +632,8 @@ class RedisGroup {
         if (e.source !== undefined) args.push('s', e.source);
         if (e.priority) args.push('p', e.priority);
         if (e.metadata) args.push('m', JSON.stringify(e.metadata));
-        args.push('i', 'dead-letter-retry', 'g', group.name);
+        if (e.version !== undefined) args.push('v', String(e.version));
+        args.push('i', 'dead-letter-retry', 'g', group.name, 'o', e.id);
         await bus._redis(args);
         await bus._redis(['XDEL', group.dlqStream, row.dlqId]);
         return true;

@@ -314,6 +314,10 @@ class EventBus extends EventEmitter2 {
     return p;
   }
 
+  _redisUp() {
+    return this[kState].redis.state === 'ready';
+  }
+
   _redisStream() {
     return this[kState].opts.redis.stream;
   }
@@ -778,9 +782,17 @@ class EventBus extends EventEmitter2 {
     const engineClosed = new Promise((resolve) => {
       st.closeResolve = resolve;
     });
-    st.closing = Promise.all([engineClosed, consumers]).then(() => {});
     st.engine.ref(); // finish closing even if the bus was unref()'d
-    st.engine.close();
+    if (st.opts.redis && st.consumers.size) {
+      // Redis consumers ack through the engine: it closes after them.
+      st.closing = consumers.then(() => {
+        if (st.engine) st.engine.close();
+        return engineClosed;
+      });
+    } else {
+      st.closing = Promise.all([engineClosed, consumers]).then(() => {});
+      st.engine.close();
+    }
     return st.closing;
   }
 

@@ -1,0 +1,679 @@
+'use strict';
+// Durable consumers in Redis mode (lib/consumer.js, RedisGroup): consumer
+// groups on the bus's stream, shared between processes, retries, dead
+// letters, XAUTOCLAIM of a dead worker's entries, batches, concurrency,
+// startFrom, close() and a Redis outage. Every test has its own redis-server
+// (test/helpers/redis.js); separate workers run test/fixtures/consumer-worker.js.
+const { fork } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { EventBus } = require('../lib');
+const native = require('../lib/native');
+const { RedisServer } = require('./helpers/redis');
+const { waitFor } = require('./helpers/net');
+const { TestClient } = require('./helpers/wsclient');
+
+jest.setTimeout(30000);
+
+const STREAM = 'eventwire:events';
+const WORKER = path.join(__dirname, 'fixtures', 'consumer-worker.js');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Everything a test opened, closed in afterEach whatever happened.
+const servers = [];
+const buses = [];
+const workers = [];
+const clients = [];
+const tmpDirs = [];
+const busErrors = new WeakMap();
+
+async function startRedis(extraArgs) {
+  const s = await RedisServer.start(extraArgs);
+  servers.push(s);
+  return s;
+}
+
+async function openBus(server, extra = {}) {
+  const bus = new EventBus({ redis: server.url(), ...extra });
+  const errors = [];
+  busErrors.set(bus, errors);
+  bus.on('error', (err) => errors.push(err));
+  buses.push(bus);
+  await bus.listen();
+  return bus;
+}
+
+async function closeBuses(...list) {
+  await Promise.all(list.map((b) => b.close()));
+}
+
+/** A worker process (fixtures/consumer-worker.js) with its reports. */
+class Worker {
+  constructor(server) {
+    this.proc = fork(WORKER, [server.url()], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.pid = this.proc.pid;
+    this.stderr = '';
+    this.proc.stderr.on('data', (d) => (this.stderr += d));
+    this.handled = [];
+    this.hung = [];
+    this.replies = new Map();
+    this.seq = 0;
+    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
+    this.ready = new Promise((resolve, reject) => {
+      this.proc.on('message', (m) => {
+        if (m.kind === 'ready') resolve();
+        else if (m.kind === 'listen-failed') reject(new Error(`worker listen failed: ${m.code} ${m.message}`));
+        else if (m.kind === 'handled') this.handled.push(m);
+        else if (m.kind === 'hung') this.hung.push(m);
+        else if (m.kind === 'reply') {
+          const r = this.replies.get(m.seq);
+          if (r) {
+            this.replies.delete(m.seq);
+            r(m);
+          }
+        }
+      });
+      this.proc.once('exit', () => reject(new Error(`worker exited before ready: ${this.stderr}`)));
+    });
+    workers.push(this);
+  }
+
+  request(cmd, body = {}, timeoutMs = 5000) {
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(seq);
+        reject(new Error(`worker ${this.pid} did not answer ${cmd} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.replies.set(seq, (m) => {
+        clearTimeout(timer);
+        if (m.error) reject(new Error(m.error));
+        else resolve(m);
+      });
+      this.proc.send({ cmd, seq, ...body });
+    });
+  }
+
+  consume(pattern, options, extra = {}) {
+    return this.request('consume', { pattern, options, ...extra });
+  }
+
+  async close() {
+    const r = await this.request('close', {}, 15000);
+    await this.exited;
+    return r;
+  }
+
+  kill(signal = 'SIGKILL') {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
+    return this.exited;
+  }
+}
+
+async function startWorker(server) {
+  const w = new Worker(server);
+  await w.ready;
+  return w;
+}
+
+// ---- Redis inspection (through the helper's RESP client) ----------------------
+
+/** XPENDING <stream> <group> summary: the number of pending entries. */
+async function xpending(server, group) {
+  const r = await server.command('XPENDING', STREAM, group);
+  if (r && r.error) throw new Error(r.error);
+  return r[0];
+}
+
+/** XINFO GROUPS as { name: { pending, lag, 'last-delivered-id', ... } }. */
+async function groupsInfo(server) {
+  const r = await server.command('XINFO', 'GROUPS', STREAM);
+  if (!Array.isArray(r)) return {};
+  const out = {};
+  for (const g of r) {
+    const o = {};
+    for (let i = 0; i + 1 < g.length; i += 2) o[g[i]] = g[i + 1];
+    out[o.name] = o;
+  }
+  return out;
+}
+
+function waitGroups(server, names, timeoutMs = 5000) {
+  return waitFor(async () => {
+    const info = await groupsInfo(server);
+    return names.every((n) => info[n]);
+  }, { timeoutMs, what: `groups ${names.join(', ')}` });
+}
+
+/** Waits until a group has read the whole stream and acked everything. */
+function waitDrained(server, group, timeoutMs = 10000) {
+  return waitFor(async () => {
+    const g = (await groupsInfo(server))[group];
+    return g && g.pending === 0 && g.lag === 0;
+  }, { timeoutMs, what: `group ${group} drained (pending 0, lag 0)` });
+}
+
+function range(from, to) {
+  const out = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}
+
+function countBy(list) {
+  const m = new Map();
+  for (const x of list) m.set(x, (m.get(x) || 0) + 1);
+  return m;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(buses.splice(0).map((b) => {
+    let timer;
+    const limit = new Promise((r) => { timer = setTimeout(r, 5000); });
+    return Promise.race([b.close(), limit]).catch(() => {}).finally(() => clearTimeout(timer));
+  }));
+  await Promise.all(workers.splice(0).map((w) => w.kill()));
+  await Promise.all(servers.splice(0).map((s) => s.kill()));
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+// ---- the tests ----------------------------------------------------------------------
+
+test('two worker processes in one group share the work: every matching event exactly once, non-matching never', async () => {
+  const server = await startRedis();
+  const [a, b] = await Promise.all([startWorker(server), startWorker(server)]);
+  await a.consume('order.*', { group: 'billing', consumer: 'wa', concurrency: 4 }, { delayMs: 2 });
+  await b.consume('order.*', { group: 'billing', consumer: 'wb', concurrency: 4 }, { delayMs: 2 });
+  await waitGroups(server, ['billing']);
+
+  const pub = await openBus(server);
+  const types = (n) => (n % 5 === 3 ? 'user.created' : n % 5 === 4 ? 'order.item.added' : n % 2 ? 'order.paid' : 'order.created');
+  const ids = await Promise.all(range(0, 200).map((n) => pub.publish(types(n), { n })));
+  const matching = range(0, 200).filter((n) => n % 5 < 3);
+  expect(matching).toHaveLength(120);
+
+  await waitFor(() => new Set([...a.handled, ...b.handled].map((h) => h.n)).size >= 120, {
+    timeoutMs: 15000, what: 'all 120 matching events handled',
+  });
+  await waitDrained(server, 'billing');
+  await sleep(300); // a late duplicate would show up here
+
+  const all = [...a.handled, ...b.handled];
+  const counts = countBy(all.map((h) => h.n));
+  expect([...counts.keys()].sort((x, y) => x - y)).toEqual(matching); // union = all, nothing else
+  expect([...counts.values()].every((k) => k === 1)).toBe(true); // exactly once
+  const na = new Set(a.handled.map((h) => h.n));
+  expect(b.handled.filter((h) => na.has(h.n))).toEqual([]); // intersection empty
+  expect(a.handled.length).toBeGreaterThan(0);
+  expect(b.handled.length).toBeGreaterThan(0);
+  expect(a.handled.length + b.handled.length).toBe(120);
+  for (const h of all) {
+    expect(h.id).toBe(ids[h.n]);
+    expect(h.type).toBe(types(h.n));
+    expect(h.attempt).toBe(1);
+  }
+  expect(await xpending(server, 'billing')).toBe(0);
+  expect(await server.cli('XPENDING', STREAM, 'billing')).toMatch(/^0\b/);
+
+  await closeBuses(pub);
+  expect(native.allocLive()).toBe(0);
+  const [ra, rb] = await Promise.all([a.close(), b.close()]);
+  expect(ra.allocLive).toBe(0);
+  expect(rb.allocLive).toBe(0);
+  expect(ra.errors).toEqual([]);
+  expect(rb.errors).toEqual([]);
+});
+
+test('a worker SIGKILLed mid-handler: its pending event is claimed (XAUTOCLAIM) and handled by the other worker, none lost', async () => {
+  const server = await startRedis();
+  const [a, b] = await Promise.all([startWorker(server), startWorker(server)]);
+  // Whichever worker gets n = 7 first hangs on it (first delivery only).
+  const extra = { hangOn: [7], hangAttempts: 1 };
+  await a.consume('task.*', { group: 'g', consumer: 'wa', ackTimeoutMs: 500 }, extra);
+  await b.consume('task.*', { group: 'g', consumer: 'wb', ackTimeoutMs: 500 }, extra);
+  await waitGroups(server, ['g']);
+
+  const pub = await openBus(server);
+  const ids = await Promise.all(range(0, 30).map((n) => pub.publish('task.run', { n })));
+
+  const hung = await waitFor(() => a.hung[0] || b.hung[0], { timeoutMs: 5000, what: 'a worker hanging on n=7' });
+  const victim = a.hung.length ? a : b;
+  const survivor = victim === a ? b : a;
+  const victimName = victim === a ? 'wa' : 'wb';
+  await victim.kill('SIGKILL');
+  const killedAt = Date.now();
+  expect(hung.n).toBe(7);
+  expect(hung.id).toBe(ids[7]);
+  expect(hung.attempt).toBe(1);
+
+  await waitFor(() => new Set([...victim.handled, ...survivor.handled].map((h) => h.n)).size >= 30, {
+    timeoutMs: 10000, what: 'every event handled by one of the workers',
+  });
+  const claimed = survivor.handled.filter((h) => h.n === 7);
+  expect(claimed).toHaveLength(1);
+  expect(claimed[0].id).toBe(ids[7]);
+  expect(claimed[0].attempt).toBeGreaterThanOrEqual(2);
+  expect(victim.handled.find((h) => h.n === 7)).toBeUndefined();
+  expect(Date.now() - killedAt).toBeLessThan(10000);
+  // Nothing lost: every n was handled; and nothing stays pending.
+  expect([...new Set([...victim.handled, ...survivor.handled].map((h) => h.n))].sort((x, y) => x - y)).toEqual(range(0, 30));
+  await waitFor(async () => (await xpending(server, 'g')) === 0, { timeoutMs: 5000, what: 'XPENDING 0' });
+  const perConsumer = await server.command('XPENDING', STREAM, 'g', '-', '+', '100', victimName);
+  expect(perConsumer).toEqual([]);
+
+  await closeBuses(pub);
+  expect(native.allocLive()).toBe(0);
+  const r = await survivor.close();
+  expect(r.allocLive).toBe(0);
+});
+
+test('a handler that throws N times is retried with backoff and acked once; one that always throws is dead-lettered; retry(id) reaches this group only; purge()', async () => {
+  const server = await startRedis();
+  const busA = await openBus(server);
+  const busB = await openBus(server, { server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+
+  const calls = []; // { n, attempt, at, id }
+  let heal = false;
+  busA.consume('job.*', (e) => {
+    const n = e.data.n;
+    calls.push({ n, attempt: e.attempt, at: Date.now(), id: e.id });
+    const k = calls.filter((c) => c.n === n).length;
+    if (n === 1 && k <= 2) throw new Error(`flaky ${n}`);
+    if ((n === 2 || n === 3 || n === 4) && !heal) throw new Error(`always fails ${n}`);
+  }, { group: 'workers', consumer: 'c1', concurrency: 2, maxRetries: 3, retryDelayMs: 100 });
+
+  // Watchers that must not see a retried dead letter.
+  const audit = [];
+  busB.consume('job.*', (e) => { audit.push(e.data.n); }, { group: 'audit' });
+  const plain = [];
+  busB.on('job.*', (d) => plain.push(d.n));
+  const ws = new TestClient(busB.address().port);
+  clients.push(ws);
+  await ws.sub(['job.*']);
+  await waitGroups(server, ['workers', 'audit']);
+
+  const id1 = await busA.publish('job.run', { n: 1 });
+  const id2 = await busA.publish('job.run', { n: 2 });
+
+  const dlqKey = `${STREAM}:dlq:workers`;
+  await waitFor(async () => calls.filter((c) => c.n === 2).length === 4 && calls.filter((c) => c.n === 1).length === 3 &&
+    Number(await server.command('XLEN', dlqKey)) === 1, { timeoutMs: 10000, what: 'n=1 done and n=2 dead-lettered' });
+  await waitDrained(server, 'workers');
+
+  // n = 1: three tries, backoff ~100 then ~200 ms (±25%), acked once.
+  const c1 = calls.filter((c) => c.n === 1);
+  expect(c1.map((c) => c.attempt)).toEqual([1, 2, 3]);
+  expect(c1.every((c) => c.id === id1)).toBe(true);
+  const g1 = c1[1].at - c1[0].at;
+  const g2 = c1[2].at - c1[1].at;
+  expect(g1).toBeGreaterThanOrEqual(70);
+  expect(g1).toBeLessThan(400);
+  expect(g2).toBeGreaterThanOrEqual(145);
+  expect(g2).toBeGreaterThan(g1);
+  // n = 2: 1 + maxRetries tries, then the dead-letter stream.
+  const c2 = calls.filter((c) => c.n === 2);
+  expect(c2.map((c) => c.attempt)).toEqual([1, 2, 3, 4]);
+  expect(c2[3].at - c2[2].at).toBeGreaterThanOrEqual(295);
+  const rows = await server.xrange(dlqKey);
+  expect(rows).toHaveLength(1);
+  expect(rows[0].fields).toMatchObject({
+    id: id2, error: 'always fails 2', attempts: '4', consumer: 'c1', group: 'workers',
+  });
+  expect(JSON.parse(rows[0].fields.e)).toMatchObject({ id: id2, type: 'job.run', data: { n: 2 } });
+  expect(await xpending(server, 'workers')).toBe(0);
+
+  const dead = busA.deadLetters('workers');
+  const listed = await dead.list();
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).toMatchObject({
+    id: id2, error: 'always fails 2', attempts: 4, consumer: 'c1',
+    envelope: { id: id2, type: 'job.run', data: { n: 2 } },
+  });
+
+  // Everyone saw the originals.
+  await waitFor(() => audit.length >= 2 && plain.length >= 2 && ws.events.length >= 2, { timeoutMs: 5000, what: 'originals seen' });
+  expect(audit).toEqual([1, 2]);
+  expect(plain).toEqual([1, 2]);
+  expect(ws.events.map((e) => e.data.n)).toEqual([1, 2]);
+
+  // retry(id): back for this group only.
+  heal = true;
+  await expect(dead.retry(id2)).resolves.toBe(true);
+  await busA.publish('job.sentinel', { n: 99 }); // written after the retried entry
+  await waitFor(() => calls.filter((c) => c.n === 2).length === 5, { timeoutMs: 5000, what: 'retried dead letter handled' });
+  await waitFor(() => audit.includes(99) && plain.includes(99) && ws.events.some((e) => e.data.n === 99), {
+    timeoutMs: 5000, what: 'sentinel seen by the watchers',
+  });
+  await waitDrained(server, 'audit');
+  await waitDrained(server, 'workers');
+  expect(calls.filter((c) => c.n === 2)[4].attempt).toBe(1);
+  expect(calls.filter((c) => c.n === 99)).toHaveLength(1);
+  expect(audit).toEqual([1, 2, 99]);
+  expect(plain).toEqual([1, 2, 99]);
+  expect(ws.events.map((e) => e.data.n)).toEqual([1, 2, 99]);
+  expect(await dead.list()).toEqual([]);
+
+  // purge(): two new dead letters, then none.
+  heal = false;
+  await Promise.all([busA.publish('job.run', { n: 3 }), busA.publish('job.run', { n: 4 })]);
+  await waitFor(async () => Number(await server.command('XLEN', dlqKey)) === 2, { timeoutMs: 10000, what: 'two more dead letters' });
+  expect((await dead.list()).map((d) => d.envelope.data.n).sort()).toEqual([3, 4]);
+  await expect(dead.purge()).resolves.toBe(2);
+  expect(await dead.list()).toEqual([]);
+  expect(Number(await server.command('XLEN', dlqKey))).toBe(0);
+  await expect(dead.purge()).resolves.toBe(0);
+  await waitDrained(server, 'workers');
+
+  expect(busErrors.get(busA)).toEqual([]);
+  expect(busErrors.get(busB)).toEqual([]);
+  ws.close();
+  await closeBuses(busA, busB);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('deadLetter option: a stream name of its own; getSubscriberStats() counts retries and dead letters', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  bus.consume('x.*', (e) => {
+    if (e.data.n === 0) throw new Error('nope');
+  }, { group: 'gx', consumer: 'cx', maxRetries: 1, retryDelayMs: 10, deadLetter: 'my-dlq' });
+  await waitGroups(server, ['gx']);
+  const id0 = await bus.publish('x.y', { n: 0 });
+  await bus.publish('x.y', { n: 1 });
+  await waitFor(async () => Number(await server.command('XLEN', 'my-dlq')) === 1, { timeoutMs: 5000, what: 'dead letter in my-dlq' });
+  await waitDrained(server, 'gx');
+  expect(Number(await server.command('EXISTS', `${STREAM}:dlq:gx`))).toBe(0);
+  expect((await bus.deadLetters('gx').list()).map((d) => d.id)).toEqual([id0]);
+  // The stats poll runs every max(250, min(1000, ackTimeoutMs / 2)) ms.
+  await sleep(1100);
+  const [s] = bus.getSubscriberStats();
+  expect(s.consumers).toHaveLength(1);
+  expect(s.consumers[0]).toMatchObject({
+    group: 'gx', consumer: 'cx', processed: 1, failed: 2, retried: 1, deadLettered: 1, inFlight: 0, queued: 0,
+  });
+  expect(s).toMatchObject({ group: 'gx', patterns: ['x.*'], lag: 0, pending: 0 });
+  expect(s.deadLetters).toBe(1); // the group's dead-letter count (XLEN my-dlq)
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('a retried dead letter is the same event: id (the idempotency key), data, metadata, priority, version', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const seen = [];
+  let fail = true;
+  bus.consume('doc.*', (e) => {
+    seen.push(e);
+    if (fail) throw new Error('down');
+  }, { group: 'docs', maxRetries: 0 });
+  await waitGroups(server, ['docs']);
+  const id = await bus.publish('doc.saved', { n: 1 }, { metadata: { trace: 't-1' }, priority: 'high', version: 3 });
+  await waitFor(async () => (await bus.deadLetters('docs').list()).length === 1, { timeoutMs: 5000, what: 'dead letter' });
+  fail = false;
+  await bus.deadLetters('docs').retry(id);
+  await waitFor(() => seen.length === 2, { timeoutMs: 5000, what: 'retried event handled' });
+  const [first, again] = seen;
+  expect(first.id).toBe(id);
+  expect({ ...again, attempt: undefined }).toEqual({ ...first, attempt: undefined });
+  await waitDrained(server, 'docs');
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('batches in Redis mode: batchSize events per call, in stream order, a partial batch after batchTimeoutMs', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const batches = [];
+  bus.consume('b.*', (events) => {
+    batches.push({ at: Date.now(), isArray: Array.isArray(events), ns: events.map((e) => e.data.n), ids: events.map((e) => e.id) });
+  }, { group: 'batch', batchSize: 10, batchTimeoutMs: 150 });
+  const ids = await Promise.all(range(0, 25).map((n) => bus.publish('b.x', { n })));
+  await waitFor(() => batches.reduce((k, b) => k + b.ns.length, 0) >= 25, { timeoutMs: 5000, what: '25 events in batches' });
+  expect(batches.every((b) => b.isArray)).toBe(true);
+  expect(batches.map((b) => b.ns.length)).toEqual([10, 10, 5]);
+  expect(batches.flatMap((b) => b.ns)).toEqual(range(0, 25));
+  expect(batches.flatMap((b) => b.ids)).toEqual(ids);
+
+  // Three events alone: one batch of three, once batchTimeoutMs has passed.
+  const t0 = Date.now();
+  await Promise.all(range(25, 28).map((n) => bus.publish('b.x', { n })));
+  await waitFor(() => batches.length === 4, { timeoutMs: 5000, what: 'the partial batch' });
+  expect(batches[3].ns).toEqual([25, 26, 27]);
+  expect(batches[3].at - t0).toBeGreaterThanOrEqual(140);
+  await waitDrained(server, 'batch');
+  expect(batches).toHaveLength(4);
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('concurrency caps in Redis mode: at most `concurrency` handlers (or batches) at once, and the cap is reached', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const track = () => {
+    const t = { active: 0, max: 0, done: [] };
+    t.run = async (ns) => {
+      t.active++;
+      t.max = Math.max(t.max, t.active);
+      await sleep(60);
+      t.active--;
+      t.done.push(...ns);
+    };
+    return t;
+  };
+  const single = track();
+  const batched = track();
+  const batchSizes = [];
+  bus.consume('c.*', (e) => single.run([e.data.n]), { group: 'conc', concurrency: 3 });
+  bus.consume('d.*', (events) => {
+    batchSizes.push(events.length);
+    return batched.run(events.map((e) => e.data.n));
+  }, { group: 'concbatch', concurrency: 2, batchSize: 4, batchTimeoutMs: 20 });
+  await Promise.all([
+    ...range(0, 15).map((n) => bus.publish('c.x', { n })),
+    ...range(0, 16).map((n) => bus.publish('d.x', { n })),
+  ]);
+  await waitFor(() => single.done.length >= 15 && batched.done.length >= 16, { timeoutMs: 8000, what: 'all handled' });
+  await waitDrained(server, 'conc');
+  await waitDrained(server, 'concbatch');
+  expect(single.max).toBe(3);
+  expect(single.done.sort((x, y) => x - y)).toEqual(range(0, 15));
+  expect(batched.max).toBe(2);
+  expect(batchSizes.every((k) => k >= 1 && k <= 4)).toBe(true);
+  expect(batched.done.sort((x, y) => x - y)).toEqual(range(0, 16));
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('concurrency 1 keeps stream order in Redis mode, a retried event before any later one', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const starts = [];
+  const done = [];
+  let failedOnce = false;
+  bus.consume('o.*', async (e) => {
+    starts.push(e.data.n);
+    await sleep((e.data.n * 7) % 4);
+    if (e.data.n === 5 && !failedOnce) {
+      failedOnce = true;
+      throw new Error('once');
+    }
+    done.push({ n: e.data.n, id: e.id });
+  }, { group: 'ordered', concurrency: 1, retryDelayMs: 20 });
+  const ids = await Promise.all(range(0, 40).map((n) => bus.publish('o.x', { n })));
+  await waitFor(() => done.length >= 40, { timeoutMs: 8000, what: '40 events' });
+  await waitDrained(server, 'ordered');
+  expect(done.map((d) => d.n)).toEqual(range(0, 40));
+  expect(done.map((d) => d.id)).toEqual(ids);
+  expect(starts).toEqual([0, 1, 2, 3, 4, 5, 5, ...range(6, 40)]);
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test("startFrom '0' gets the events published before the group existed, '$' only new ones, an id those after it", async () => {
+  const server = await startRedis();
+  const pub = await openBus(server);
+  const pre = await Promise.all(range(0, 5).map((n) => pub.publish('evt.pre', { n })));
+
+  const bus = await openBus(server);
+  const got = { all: [], fresh: [], mid: [] };
+  bus.consume('evt.*', (e) => { got.all.push(e.data.n); }, { group: 'all', startFrom: '0' });
+  bus.consume('evt.*', (e) => { got.fresh.push(e.data.n); }, { group: 'fresh', startFrom: '$' });
+  bus.consume('evt.*', (e) => { got.mid.push(e.data.n); }, { group: 'mid', startFrom: pre[2] });
+  await waitGroups(server, ['all', 'fresh', 'mid']);
+  await Promise.all(range(5, 10).map((n) => pub.publish('evt.post', { n })));
+
+  await waitFor(() => got.all.length >= 10 && got.fresh.length >= 5 && got.mid.length >= 7, {
+    timeoutMs: 5000, what: 'all three groups served',
+  });
+  await Promise.all(['all', 'fresh', 'mid'].map((g) => waitDrained(server, g)));
+  await sleep(200);
+  expect(got.all).toEqual(range(0, 10));
+  expect(got.fresh).toEqual(range(5, 10));
+  expect(got.mid).toEqual(range(3, 10));
+  await closeBuses(pub, bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('close() waits for an in-flight handler and acks it; what was not fetched goes to the next consumer of the group', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const started = [];
+  let finishedAt = 0;
+  bus.consume('slow.*', async (e) => {
+    started.push(e.data.n);
+    await sleep(400);
+    finishedAt = Date.now();
+  }, { group: 'slow', concurrency: 1 });
+  const ids = await Promise.all(range(0, 3).map((n) => bus.publish('slow.x', { n })));
+  await waitFor(() => started.length === 1, { timeoutMs: 5000, what: 'the handler started' });
+  const closing = bus.close();
+  await closing;
+  const closedAt = Date.now();
+  expect(started).toEqual([0]);
+  expect(finishedAt).toBeGreaterThan(0); // the handler ran to its end...
+  expect(finishedAt).toBeLessThanOrEqual(closedAt); // ...before close() resolved
+  expect(native.allocLive()).toBe(0);
+  // Acked: nothing pending in the group, and no error on the way.
+  expect(await server.command('XPENDING', STREAM, 'slow')).toEqual([0, null, null, null]);
+  expect(busErrors.get(bus).map((e) => `${e.code}: ${e.message}`)).toEqual([]);
+
+  // The next consumer of the group gets the rest, not the acked one.
+  const next = await openBus(server);
+  const got = [];
+  next.consume('slow.*', (e) => { got.push(e.id); }, { group: 'slow' });
+  await waitFor(() => got.length >= 2, { timeoutMs: 5000, what: 'the rest of the events' });
+  await waitDrained(server, 'slow');
+  expect(got).toEqual(ids.slice(1));
+  await closeBuses(next);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('Redis down while consuming and back (data kept): consumption resumes and nothing is lost', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ew-consume-'));
+  tmpDirs.push(dir);
+  const server = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir]);
+  const bus = await openBus(server);
+  const pub = await openBus(server);
+  const handled = [];
+  bus.consume('out.*', (e) => { handled.push({ n: e.data.n, id: e.id }); }, { group: 'g', ackTimeoutMs: 1000 });
+  await waitGroups(server, ['g']);
+  await Promise.all(range(0, 10).map((n) => pub.publish('out.x', { n })));
+  await waitFor(() => handled.length >= 10, { timeoutMs: 5000, what: 'first 10' });
+  await waitDrained(server, 'g');
+
+  await server.kill();
+  await waitFor(() => pub.stats().redis === 'connecting' && bus.stats().redis === 'connecting', {
+    timeoutMs: 5000, what: 'buses see Redis down',
+  });
+  // Published during the outage: queued in the engine, written after reconnect.
+  const during = range(10, 20).map((n) => pub.publish('out.x', { n }));
+  await sleep(600);
+  expect(handled.map((h) => h.n)).toEqual(range(0, 10));
+  await server.start();
+  const ids = await Promise.all(during);
+  expect(ids.every((id) => /^\d+-\d+$/.test(id))).toBe(true);
+  // Published after it is back.
+  const after = await Promise.all(range(20, 25).map((n) => pub.publish('out.x', { n })));
+  await waitFor(() => handled.length >= 25, { timeoutMs: 10000, what: 'all 25 handled' });
+  await waitDrained(server, 'g');
+  await sleep(200);
+  const counts = countBy(handled.map((h) => h.n));
+  expect([...counts.keys()].sort((x, y) => x - y)).toEqual(range(0, 25));
+  expect([...counts.values()].every((k) => k === 1)).toBe(true);
+  expect(handled.slice(10).map((h) => h.id)).toEqual([...ids, ...after]);
+  await closeBuses(bus, pub);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('Redis restarted empty while consuming: the group comes back and the events written after reconnect are consumed', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const pub = await openBus(server);
+  const handled = [];
+  bus.consume('out.*', (e) => { handled.push(e.data.n); }, { group: 'g', ackTimeoutMs: 1000 });
+  await waitGroups(server, ['g']);
+  await Promise.all(range(0, 5).map((n) => pub.publish('out.x', { n })));
+  await waitFor(() => handled.length >= 5, { timeoutMs: 5000, what: 'first 5' });
+
+  await server.kill();
+  await waitFor(() => pub.stats().redis === 'connecting', { timeoutMs: 5000, what: 'Redis down' });
+  const during = range(5, 10).map((n) => pub.publish('out.x', { n }));
+  await sleep(300);
+  await server.start(); // the helper's server has no persistence: an empty dataset
+  await Promise.all(during);
+  await Promise.all(range(10, 15).map((n) => pub.publish('out.x', { n })));
+  await waitFor(() => handled.length >= 15, { timeoutMs: 4000, what: 'all 15 handled' }).catch(() => {});
+  const errors = [...new Set(busErrors.get(bus).map((e) => e.message))];
+  expect({ handled: handled.slice().sort((x, y) => x - y), errors }).toEqual({ handled: range(0, 15), errors: [] });
+  await closeBuses(bus, pub);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('a consumer whose fetch failed catches up on its periodic tick, without waiting for a new event', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const handled = [];
+  // ackTimeoutMs 500: housekeeping every 250 ms.
+  bus.consume('t.*', (e) => { handled.push(e.data.n); }, { group: 'g', consumer: 'only', ackTimeoutMs: 500 });
+  await waitGroups(server, ['g']);
+  await bus.publish('t.x', { n: 0 });
+  await waitFor(() => handled.length === 1, { timeoutMs: 5000, what: 'first event' });
+  // A transient failure of XREADGROUP (here: refused by an ACL rule).
+  expect(await server.command('ACL', 'SETUSER', 'default', '-xreadgroup')).toBe('OK');
+  await Promise.all(range(1, 4).map((n) => bus.publish('t.x', { n })));
+  await waitFor(() => busErrors.get(bus).some((e) => /NOPERM|xreadgroup/i.test(e.message)), {
+    timeoutMs: 5000, what: 'the failed fetch reported',
+  });
+  expect(await server.command('ACL', 'SETUSER', 'default', '+xreadgroup')).toBe('OK');
+  // No new event: only the periodic tick can fetch the three waiting ones.
+  await waitFor(() => handled.length >= 4, { timeoutMs: 3000, what: 'the waiting events' }).catch(() => {});
+  expect(handled).toEqual([0, 1, 2, 3]);
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
+test('an event waiting for its retry in a live consumer is not claimed by another consumer (handled once, no duplicate)', async () => {
+  const server = await startRedis();
+  const busA = await openBus(server);
+  const busB = await openBus(server);
+  const calls = [];
+  const handler = (who) => (e) => {
+    calls.push({ who, attempt: e.attempt });
+    if (calls.length <= 2) throw new Error(`fails (call ${calls.length})`);
+  };
+  const opts = { group: 'g', ackTimeoutMs: 500, maxRetries: 3, retryDelayMs: 400 };
+  busA.consume('r.*', handler('A'), { ...opts, consumer: 'ca' });
+  await waitGroups(server, ['g']);
+  await busA.publish('r.x', { n: 1 });
+  await waitFor(() => calls.length === 1, { timeoutMs: 5000, what: 'first try on A' });
+  // A second, idle consumer of the group joins while A is backing off
+  // (A's retries take ~400 + ~800 ms, longer than ackTimeoutMs).
+  busB.consume('r.*', handler('B'), { ...opts, consumer: 'cb' });
+  await waitFor(() => calls.some((c) => c.who === 'A' && c.attempt === 3), { timeoutMs: 5000, what: 'A succeeding on try 3' });
+  await waitDrained(server, 'g');
+  await sleep(300);
+  expect(calls).toEqual([{ who: 'A', attempt: 1 }, { who: 'A', attempt: 2 }, { who: 'A', attempt: 3 }]);
+  await closeBuses(busA, busB);
+  expect(native.allocLive()).toBe(0);
+});
