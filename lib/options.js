@@ -133,6 +133,7 @@ function parseRedisUrl(url, name) {
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0 || db > 1000) throw bad(name, `has a bad database number "${u.pathname.slice(1)}"`);
   const port = u.port ? Number(u.port) : 6379;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(name, `has a bad port "${u.port}"`);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
     port,

@@ -46,6 +46,7 @@ typedef struct ew__xentry {
   char origin_kind;   /* 0, 'p' (publish req) or 'c' (client pub token) */
   uint32_t origin;
   uint8_t delivered;  /* already fanned out locally (Redis was down) */
+  uint64_t seq;       /* field q: the same when the XADD is sent again */
   uint32_t len[F_COUNT];
   char *field[F_COUNT];
   char buf[];
@@ -73,6 +74,16 @@ struct ew__redis {
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
   int watch;             /* post EW_MSG_STREAM when the relay reads entries */
+  uint64_t next_seq;     /* per-bus sequence written with each event (field q) */
+  /* Highest q seen per instance by the relay: an XADD sent again after a
+   * lost connection may already be in the stream; its copy is skipped. */
+  struct ew__seen {
+    char instance[96];
+    uint64_t q;
+  } seen[256];
+  int nseen;
+  size_t verify;         /* XADDs sent again after a drop: check the stream first */
+  int checking;          /* the check is out: hold XADDs */
   ev_timer retry_timer;
   char last_error[160];
   int stopping;
@@ -160,6 +171,7 @@ int ew__redis_enqueue(ew__redis_t *r, const ew__record_t *rec, int delivered) {
     x->origin = (uint32_t)strtoul(rec->origin + 1, NULL, 10);
   }
   x->delivered = (uint8_t)delivered;
+  x->seq = ++r->next_seq;
   ew__q_append(&r->pend_head, &r->pend_tail, x);
   r->queued++;
   atomic_store(&r->e->redis_queued, r->queued);
@@ -194,7 +206,7 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
 }
 
 static void ew__flush(ew__redis_t *r) {
-  if (!r->cmd.ready || !r->relay_known || r->stopping) return;
+  if (!r->cmd.ready || !r->relay_known || r->stopping || r->checking) return;
   char maxlen[24];
   snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
   while (r->pend_head) {
@@ -215,8 +227,11 @@ static void ew__flush(ew__redis_t *r) {
       EW__ARG(names[i], strlen(names[i]));
       EW__ARG(x->field[i], x->len[i]);
     }
+    char seq[24];
     EW__ARG("i", 1);
     EW__ARG(r->instance, strlen(r->instance));
+    EW__ARG("q", 1);
+    EW__ARG(seq, (size_t)snprintf(seq, sizeof seq, "%llu", (unsigned long long)x->seq));
     if (x->delivered) {
       EW__ARG("l", 1);
       EW__ARG("1", 1);
@@ -244,6 +259,27 @@ static const redisReply *ew__field(const redisReply *fields, const char *name, s
   return NULL;
 }
 
+/* True when (instance, q) is not newer than what the relay already passed:
+ * a second copy of an XADD that was sent again. Entries of one instance are
+ * written in q order, so the copy always comes after the original. */
+static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t q) {
+  if (il >= sizeof r->seen[0].instance) return 0;
+  for (int i = 0; i < r->nseen; i++) {
+    struct ew__seen *s = &r->seen[i];
+    if (strlen(s->instance) == il && !memcmp(s->instance, inst, il)) {
+      if (q <= s->q) return 1;
+      s->q = q;
+      return 0;
+    }
+  }
+  /* A new instance; when the table is full the oldest slot is reused. */
+  int slot = r->nseen < (int)(sizeof r->seen / sizeof *r->seen) ? r->nseen++ : (int)(q % r->nseen);
+  memcpy(r->seen[slot].instance, inst, il);
+  r->seen[slot].instance[il] = '\0';
+  r->seen[slot].q = q;
+  return 0;
+}
+
 /* One stream entry [id, [k, v, ...]] into history, fan-out and JS. */
 static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   ew_engine_t *e = r->e;
@@ -256,8 +292,10 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   atomic_fetch_add(&e->redis_relayed, 1);
   atomic_store(&e->redis_last_event_ms, ms);
   if (fields->type != REDIS_REPLY_ARRAY) return;
-  size_t il, ll;
+  size_t il, ll, ql;
   const redisReply *inst = ew__field(fields, "i", &il), *local = ew__field(fields, "l", &ll);
+  const redisReply *q = ew__field(fields, "q", &ql);
+  if (inst && q && ew__seen_before(r, inst->str, il, strtoull(q->str, NULL, 10))) return;
   int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
   if (mine && local) return; /* delivered at once while Redis was down */
   size_t gl;
@@ -408,21 +446,23 @@ static ew__conn_slot_t *ew__slot_of(ew__redis_t *r, const redisAsyncContext *ac)
   return ac == r->cmd.ac ? &r->cmd : ac == r->relay.ac ? &r->relay : NULL;
 }
 
+/* One reconnect attempt (both connections) per round; after too many
+ * failed rounds in a row, what waits fails. */
 static void ew__on_retry(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop;
   (void)revents;
   ew__redis_t *r = w->data;
+  r->attempts++;
   if (!r->cmd.ac) ew__connect(r, &r->cmd);
   if (!r->relay.ac) ew__connect(r, &r->relay);
 }
 
-/* A connection failed or dropped: try again later, and give up on what
- * waits after too many failures in a row. */
+/* A connection failed or dropped: try again after a backoff. */
 static void ew__schedule_retry(ew__redis_t *r) {
   if (r->stopping) return;
-  r->attempts++;
   ew__engine_post(r->e, EW_MSG_REDIS, 0, -1, r->last_error, strlen(r->last_error));
-  if (r->attempts > r->max_attempts && !r->failed_out) {
+  /* `attempts` rounds have failed now (the first drop is round 0). */
+  if (r->attempts >= r->max_attempts && !r->failed_out) {
     r->failed_out = 1;
     ew__fail_all(r, EW_EREDIS_UNAVAILABLE);
   }
@@ -456,12 +496,66 @@ static void ew__on_setup(redisAsyncContext *ac, void *reply_, void *priv) {
   }
 }
 
+/* The newest entries of the stream: those this bus wrote (i, q) before the
+ * drop are settled with their stream ids instead of being written twice. */
+static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__redis_t *r = priv;
+  redisReply *reply = reply_;
+  r->checking = 0;
+  if (!reply) return; /* dropped again: checked on the next connect */
+  size_t checked = r->verify;
+  r->verify = 0;
+  if (reply->type == REDIS_REPLY_ARRAY) {
+    /* Newest first; entries of this bus come in q order, so one pass from the
+     * queue head settles a prefix. */
+    while (r->pend_head && checked--) {
+      ew__xentry_t *x = r->pend_head;
+      const redisReply *found = NULL;
+      for (size_t i = 0; i < reply->elements && !found; i++) {
+        const redisReply *e = reply->element[i];
+        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[1]->type != REDIS_REPLY_ARRAY) continue;
+        size_t il, ql;
+        const redisReply *inst = ew__field(e->element[1], "i", &il), *q = ew__field(e->element[1], "q", &ql);
+        if (inst && q && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il) &&
+            strtoull(q->str, NULL, 10) == x->seq)
+          found = e->element[0];
+      }
+      if (!found) break;
+      r->pend_head = x->next;
+      if (!r->pend_head) r->pend_tail = NULL;
+      r->queued--;
+      atomic_store(&r->e->redis_queued, r->queued);
+      atomic_fetch_add(&r->e->redis_written, 1);
+      ew__settle(r, x, 0, found->str, found->len);
+      ew__free(x);
+    }
+  }
+  ew__flush(r);
+}
+
+static void ew__resend_check(ew__redis_t *r) {
+  char count[24];
+  snprintf(count, sizeof count, "%zu", r->verify * 4 + 100); /* others may have written meanwhile */
+  const char *argv[] = {"XREVRANGE", r->stream, "+", "-", "COUNT", count};
+  size_t argl[6];
+  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_resend_check, r, 6, argv, argl) == REDIS_OK) r->checking = 1;
+}
+
 static void ew__on_setup_done(redisAsyncContext *ac, void *reply_, void *priv) {
   ew__redis_t *r = priv;
   redisReply *reply = reply_;
   ew__conn_slot_t *slot = ew__slot_of(r, ac);
-  if (!reply || !slot || reply->type == REDIS_REPLY_ERROR) return;
+  if (!reply || !slot) return;
+  if (reply->type == REDIS_REPLY_ERROR) {
+    /* NOAUTH (a password is needed), LOADING...: not usable, try again later. */
+    if (!r->last_error[0] || !strstr(r->last_error, "AUTH")) ew__set_error(r, "Redis refused the connection", reply->str);
+    redisAsyncDisconnect(ac);
+    return;
+  }
   slot->ready = 1;
+  if (slot == &r->cmd && r->verify) ew__resend_check(r);
   if (slot == &r->cmd) {
     if (!r->relay_known) {
       char key[8] = "+";
@@ -515,7 +609,9 @@ static void ew__on_disconnect(const redisAsyncContext *ac, int status) {
   slot->ready = 0;
   if (slot == &r->relay) r->relay_waiting = 0;
   if (slot == &r->cmd && r->infl_head) {
-    /* Sent but not acknowledged: send again first (at least once). */
+    /* Sent but not acknowledged: send again first, after checking which of
+     * them Redis applied before the connection died (ew__on_resend_check). */
+    for (ew__xentry_t *x = r->infl_head; x; x = x->next) r->verify++;
     r->infl_tail->next = r->pend_head;
     if (!r->pend_head) r->pend_tail = r->infl_tail;
     r->pend_head = r->infl_head;

@@ -18,44 +18,68 @@ function encode(args) {
 }
 
 /**
- * Parses one RESP value at `pos`; returns { value, pos } or null when the
- * buffer does not hold a whole value yet. Errors become { error: 'msg' }.
+ * A resumable RESP2 reader: feed() it chunks, replies collect in `out`.
+ * Keeps only the unfinished element's bytes between chunks (big XRANGE
+ * replies parse in linear time). Errors become { error: 'msg' }.
  */
-function parse(buf, pos = 0) {
-  if (pos >= buf.length) return null;
-  const eol = buf.indexOf('\r\n', pos);
-  if (eol < 0) return null;
-  const kind = String.fromCharCode(buf[pos]);
-  const line = buf.toString('utf8', pos + 1, eol);
-  const next = eol + 2;
-  switch (kind) {
-    case '+':
-      return { value: line, pos: next };
-    case '-':
-      return { value: { error: line }, pos: next };
-    case ':':
-      return { value: Number(line), pos: next };
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return { value: null, pos: next };
-      if (buf.length < next + len + 2) return null;
-      return { value: buf.toString('utf8', next, next + len), pos: next + len + 2 };
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return { value: null, pos: next };
-      const arr = [];
-      let p = next;
-      for (let i = 0; i < n; i++) {
-        const r = parse(buf, p);
-        if (!r) return null;
-        arr.push(r.value);
-        p = r.pos;
+class RespReader {
+  constructor() {
+    this.buf = Buffer.alloc(0);
+    this.stack = []; // arrays being filled: { arr, n }
+    this.out = [];
+  }
+
+  feed(chunk) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    const buf = this.buf;
+    let pos = 0;
+    for (;;) {
+      const eol = buf.indexOf('\r\n', pos);
+      if (eol < 0) break;
+      const kind = String.fromCharCode(buf[pos]);
+      const line = buf.toString('utf8', pos + 1, eol);
+      let next = eol + 2;
+      let value;
+      if (kind === '+') value = line;
+      else if (kind === '-') value = { error: line };
+      else if (kind === ':') value = Number(line);
+      else if (kind === '$') {
+        const len = Number(line);
+        if (len < 0) value = null;
+        else {
+          if (buf.length < next + len + 2) break; // the bulk is not all here yet
+          value = buf.toString('utf8', next, next + len);
+          next += len + 2;
+        }
+      } else if (kind === '*') {
+        const n = Number(line);
+        if (n > 0) {
+          this.stack.push({ arr: [], n });
+          pos = next;
+          continue;
+        }
+        value = n < 0 ? null : [];
+      } else {
+        throw new Error(`RESP: unexpected type byte ${JSON.stringify(kind)}`);
       }
-      return { value: arr, pos: p };
+      pos = next;
+      this._push(value);
     }
-    default:
-      throw new Error(`RESP: unexpected type byte ${JSON.stringify(kind)}`);
+    this.buf = buf.subarray(pos);
+  }
+
+  _push(value) {
+    for (;;) {
+      const top = this.stack[this.stack.length - 1];
+      if (!top) {
+        this.out.push(value);
+        return;
+      }
+      top.arr.push(value);
+      if (top.arr.length < top.n) return;
+      this.stack.pop();
+      value = top.arr;
+    }
   }
 }
 
@@ -66,23 +90,23 @@ function parse(buf, pos = 0) {
 function respCommands(port, commands, { timeoutMs = 3000, host = '127.0.0.1' } = {}) {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ port, host });
-    let buf = Buffer.alloc(0);
-    const replies = [];
+    const reader = new RespReader();
+    const replies = reader.out;
     const timer = setTimeout(() => {
       sock.destroy();
       reject(new Error(`redis :${port} did not answer ${JSON.stringify(commands.map((c) => c[0]))} within ${timeoutMs} ms`));
     }, timeoutMs);
     sock.on('connect', () => sock.write(Buffer.concat(commands.map(encode))));
     sock.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      let r;
-      let pos = 0;
-      while (replies.length < commands.length && (r = parse(buf, pos))) {
-        replies.push(r.value);
-        pos = r.pos;
+      try {
+        reader.feed(chunk);
+      } catch (err) {
+        clearTimeout(timer);
+        sock.destroy();
+        reject(err);
+        return;
       }
-      buf = buf.subarray(pos);
-      if (replies.length === commands.length) {
+      if (replies.length >= commands.length) {
         clearTimeout(timer);
         sock.end();
         resolve(replies);
@@ -244,4 +268,4 @@ async function killAll() {
   await Promise.all([...live].map((s) => s.kill()));
 }
 
-module.exports = { RedisServer, respCommand, respCommands, cli, xrange, killAll, parse, encode };
+module.exports = { RedisServer, RespReader, respCommand, respCommands, cli, xrange, killAll, encode };
