@@ -96,6 +96,8 @@ void ew__conn_close(ew__conn_t *c, uint16_t code, const char *reason);
 void ew__conn_notice(ew__conn_t *c, const char *name, const char *json);
 /* Drops everything and closes now (socket shutdown). */
 void ew__conn_kill(ew__conn_t *c);
+/* Frees an empty backlog array (idle connections hold no heap memory). */
+void ew__conn_trim(ew__conn_t *c);
 /* Frees the backlog and buffers; the connection is gone. */
 void ew__conn_release(ew__conn_t *c);
 /* True when the event's type matches one of the connection's patterns. */

@@ -336,6 +336,14 @@ void ew__conn_kill(ew__conn_t *c) {
   lws_callback_on_writable(c->wsi);
 }
 
+void ew__conn_trim(ew__conn_t *c) {
+  if (c->q_count) return;
+  ew__free(c->q);
+  c->q = NULL;
+  c->q_cap = 0;
+  c->q_head = 0;
+}
+
 void ew__conn_release(ew__conn_t *c) {
   ew__free(c->sio_pid);
   ew__free(c->sio_offset);

@@ -125,6 +125,7 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
   if (sio_round) s->next_sio_ping_ms = now + (uint64_t)s->sio_ping_interval_ms;
   for (ew__conn_t *c = s->conns; c; c = c->next) {
     if (c->dead) continue;
+    if (c->q_count == 0 && c->q) ew__conn_trim(c); /* idle: give the backlog array back */
     if (c->state == EW__CONN_HTTP) {
       if (now - c->since_ms > (uint64_t)s->handshake_timeout_ms) {
         atomic_fetch_add(&e->handshake_rejects, 1);

@@ -188,8 +188,8 @@ static void ew__on_frame_end(ew__conn_t *c) {
     ew__sio_message(c, (const char *)c->rx, n);
   else
     ew__wsproto_message(c, (const char *)c->rx, n);
-  /* A big message's buffer is not kept for an idle connection. */
-  if (c->rx_cap > 4096) {
+  /* Client messages are rare (ops): an idle connection keeps no buffer. */
+  if (c->rx_cap) {
     ew__free(c->rx);
     c->rx = NULL;
     c->rx_cap = 0;
