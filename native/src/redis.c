@@ -259,6 +259,27 @@ static const redisReply *ew__field(const redisReply *fields, const char *name, s
   return NULL;
 }
 
+/* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
+ * pointing into the reply. 0, or -1 when it is not one of ours. */
+static int ew__entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f) {
+  memset(f, 0, sizeof *f);
+  if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING ||
+      entry->element[1]->type != REDIS_REPLY_ARRAY)
+    return -1;
+  const redisReply *fields = entry->element[1], *v;
+  if ((v = ew__field(fields, "t", &f->type_len))) f->type = v->str;
+  if ((v = ew__field(fields, "ts", &f->ts_len))) f->ts = v->str;
+  if ((v = ew__field(fields, "p", &f->priority_len))) f->priority = v->str;
+  if ((v = ew__field(fields, "s", &f->source_len))) f->source = v->str;
+  if ((v = ew__field(fields, "m", &f->metadata_len))) f->metadata = v->str;
+  if ((v = ew__field(fields, "v", &f->version_len))) f->version = v->str;
+  if ((v = ew__field(fields, "d", &f->data_len))) f->data = v->str;
+  if (!f->type || !f->ts || !f->data || ew_event_name_check(f->type, f->type_len, delim)) return -1;
+  f->id = entry->element[0]->str;
+  f->id_len = entry->element[0]->len;
+  return 0;
+}
+
 /* True when (instance, q) is not newer than what the relay already passed:
  * a second copy of an XADD that was sent again. Entries of one instance are
  * written in q order, so the copy always comes after the original. */
@@ -301,21 +322,10 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   size_t gl;
   if (ew__field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
   ew__event_fields_t f;
-  memset(&f, 0, sizeof f);
-  const redisReply *v;
-  if ((v = ew__field(fields, "t", &f.type_len))) f.type = v->str;
-  if ((v = ew__field(fields, "ts", &f.ts_len))) f.ts = v->str;
-  if ((v = ew__field(fields, "p", &f.priority_len))) f.priority = v->str;
-  if ((v = ew__field(fields, "s", &f.source_len))) f.source = v->str;
-  if ((v = ew__field(fields, "m", &f.metadata_len))) f.metadata = v->str;
-  if ((v = ew__field(fields, "v", &f.version_len))) f.version = v->str;
-  if ((v = ew__field(fields, "d", &f.data_len))) f.data = v->str;
-  if (!f.type || !f.ts || !f.data || ew_event_name_check(f.type, f.type_len, e->delim)) {
+  if (ew__entry_fields(entry, e->delim, &f)) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
     return;
   }
-  f.id = id->str;
-  f.id_len = id->len;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;
   ew__engine_publish(e, frame);
@@ -737,23 +747,11 @@ static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
   ew__frame_t **found = ew__calloc(h->count ? h->count : 1, sizeof *found);
   size_t n = 0;
   for (size_t i = 0; found && i < reply->elements && n < h->count; i++) {
-    const redisReply *entry = reply->element[i];
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[1]->type != REDIS_REPLY_ARRAY)
-      continue;
     ew__event_fields_t f;
-    memset(&f, 0, sizeof f);
-    const redisReply *fields = entry->element[1], *v;
-    if ((v = ew__field(fields, "t", &f.type_len))) f.type = v->str;
-    if ((v = ew__field(fields, "ts", &f.ts_len))) f.ts = v->str;
-    if ((v = ew__field(fields, "p", &f.priority_len))) f.priority = v->str;
-    if ((v = ew__field(fields, "s", &f.source_len))) f.source = v->str;
-    if ((v = ew__field(fields, "m", &f.metadata_len))) f.metadata = v->str;
-    if ((v = ew__field(fields, "v", &f.version_len))) f.version = v->str;
-    if ((v = ew__field(fields, "d", &f.data_len))) f.data = v->str;
-    if (!f.type || !f.ts || !f.data) continue;
+    if (ew__entry_fields(reply->element[i], e->delim, &f)) continue;
+    size_t gl;
+    if (ew__field(reply->element[i]->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
     if (h->pattern[0] && !ew__pattern_match(h->pattern, strlen(h->pattern), f.type, f.type_len, e->delim)) continue;
-    f.id = entry->element[0]->str;
-    f.id_len = entry->element[0]->len;
     ew__frame_t *frame = ew__frame_event(&f);
     if (frame) found[n++] = frame;
   }
