@@ -33,6 +33,7 @@ const DEFAULTS = {
   ackTimeoutMs: 30000,
   startFrom: '$',
   closeTimeoutMs: 10000,
+  prefetch: 32,
 };
 const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const EMBEDDED_LOG_MAX = 100000;
@@ -69,6 +70,7 @@ function normalize(bus, pattern, handler, options) {
   checkInt(o.batchTimeoutMs, 'options.batchTimeoutMs', 0, 3600000);
   checkInt(o.ackTimeoutMs, 'options.ackTimeoutMs', 1, 86400000);
   checkInt(o.closeTimeoutMs, 'options.closeTimeoutMs', 0, 3600000);
+  checkInt(o.prefetch, 'options.prefetch', 1, 100000);
   if (o.consumer !== undefined && (typeof o.consumer !== 'string' || !GROUP_NAME.test(o.consumer))) {
     throw bad('options.consumer', 'must be 1..128 characters of A-Z a-z 0-9 _ . : -');
   }
@@ -109,14 +111,18 @@ class Consumer extends EventEmitter {
     this._closing = null;
     this._batchTimer = null;
     this._acks = []; // acks (and dead letters) on their way, awaited by close()
+    this._running = new Set(); // async handler calls not settled yet: { entries, attempt, deadline }
+    this._sweep = null;
     this._stats = { processed: 0, failed: 0, retried: 0, deadLettered: 0, timedOut: 0 };
   }
 
-  /** How many more entries this consumer takes now. */
-  capacity() {
+  /** How many more entries this consumer takes now; `prefetch` lets it hold
+   * more than it runs (Redis: fewer round trips per event). */
+  capacity(prefetch = 0) {
     if (this._paused || this._closed) return 0;
     const per = this._o.batchSize || 1;
-    return Math.max(0, (this._o.concurrency * per) - this._queue.length - this._inflight * per);
+    const limit = Math.max(this._o.concurrency * per, prefetch);
+    return Math.max(0, limit - this._queue.length - this._inflight * per);
   }
 
   _give(entries) {
@@ -129,8 +135,30 @@ class Consumer extends EventEmitter {
     for (const e of entries) this._held.delete(e.id);
   }
 
+  // Runs queued entries while slots are free. Re-entrant calls (a
+  // synchronous handler finishing inside the loop, the group handing over
+  // more) only flag another round, so the stack stays flat however many
+  // events wait.
   _pump() {
-    while (!this._paused && !this._closed && this._inflight < this._o.concurrency && this._queue.length) {
+    if (this._pumping) {
+      this._repump = true;
+      return;
+    }
+    this._pumping = true;
+    try {
+      do {
+        this._repump = false;
+        this._pumpOnce();
+        if (this._repump) this.group.pull();
+      } while (this._repump);
+    } finally {
+      this._pumping = false;
+    }
+  }
+
+  _pumpOnce() {
+    const draining = this._closed && this.group.drainOnClose;
+    while (!this._paused && (!this._closed || draining) && this._inflight < this._o.concurrency && this._queue.length) {
       const size = this._o.batchSize;
       if (size && this._queue.length < size) {
         // Wait a little for a fuller batch.
@@ -161,53 +189,94 @@ class Consumer extends EventEmitter {
   _attempt(entries, attempt) {
     const o = this._o;
     const events = entries.map((e) => ({ ...e.envelope, attempt: e.deliveries + attempt - 1 }));
-    let timer;
-    const timeout = new Promise((resolve, reject) => {
-      timer = setTimeout(() => {
-        this._stats.timedOut++;
-        reject(makeError('ERR_TIMEOUT', `handler did not settle within ackTimeoutMs (${o.ackTimeoutMs} ms)`));
-      }, o.ackTimeoutMs);
-      timer.unref(); // a hung handler must not keep the process alive
-    });
-    let run;
+    let result;
     try {
-      run = Promise.resolve(this._handler(o.batchSize ? events : events[0]));
+      result = this._handler(o.batchSize ? events : events[0]);
     } catch (err) {
-      run = Promise.reject(err);
+      this._failed(entries, attempt, err);
+      return;
     }
-    Promise.race([run, timeout]).then(() => {
-      clearTimeout(timer);
-      this._stats.processed += entries.length;
-      this._drop(entries);
-      this._acks.push(this.group.ack(this, entries));
-      this._done();
+    if (!result || typeof result.then !== 'function') {
+      this._succeeded(entries); // a synchronous handler: no promise, no timer
+      return;
+    }
+    // One sweep timer for every running handler (not a timer per call).
+    const run = { entries, attempt, deadline: Date.now() + o.ackTimeoutMs, settled: false };
+    this._running.add(run);
+    this._armSweep();
+    result.then(() => {
+      if (run.settled) return;
+      run.settled = true;
+      this._running.delete(run);
+      this._succeeded(entries);
     }, (err) => {
-      clearTimeout(timer);
-      this._stats.failed += entries.length;
-      if (attempt <= o.maxRetries && !this._closed) {
-        this._stats.retried += entries.length;
-        const base = Math.min(o.retryMaxDelayMs, o.retryDelayMs * 2 ** (attempt - 1));
-        const delay = Math.round(base * (0.75 + Math.random() * 0.5)); // ±25% jitter
-        setTimeout(() => this._attempt(entries, attempt + 1), delay);
-        return;
-      }
-      this._drop(entries);
-      if (this._closed) {
-        this.group.release(this, entries, true); // another consumer (or a later one) gets them
-      } else {
-        this._stats.deadLettered += entries.length;
-        this._acks.push(this.group.deadLetter(this, entries, err, attempt));
-      }
-      this._done();
+      if (run.settled) return;
+      run.settled = true;
+      this._running.delete(run);
+      this._failed(entries, attempt, err);
     });
+  }
+
+  // Expires handlers that did not settle within ackTimeoutMs.
+  _armSweep() {
+    if (this._sweep) return;
+    const every = Math.max(10, Math.min(1000, Math.floor(this._o.ackTimeoutMs / 4)));
+    this._sweep = setInterval(() => {
+      const now = Date.now();
+      for (const run of this._running) {
+        if (now < run.deadline) continue;
+        run.settled = true;
+        this._running.delete(run);
+        this._stats.timedOut++;
+        this._failed(run.entries, run.attempt,
+          makeError('ERR_TIMEOUT', `handler did not settle within ackTimeoutMs (${this._o.ackTimeoutMs} ms)`));
+      }
+      if (!this._running.size) {
+        clearInterval(this._sweep);
+        this._sweep = null;
+      }
+    }, every);
+    this._sweep.unref(); // a hung handler must not keep the process alive
+  }
+
+  _succeeded(entries) {
+    this._stats.processed += entries.length;
+    this._drop(entries);
+    this._acks.push(this.group.ack(this, entries));
+    this._done();
+  }
+
+  _failed(entries, attempt, err) {
+    const o = this._o;
+    this._stats.failed += entries.length;
+    if (attempt <= o.maxRetries && !this._closed) {
+      this._stats.retried += entries.length;
+      const base = Math.min(o.retryMaxDelayMs, o.retryDelayMs * 2 ** (attempt - 1));
+      const delay = Math.round(base * (0.75 + Math.random() * 0.5)); // ±25% jitter
+      setTimeout(() => this._attempt(entries, attempt + 1), delay);
+      return;
+    }
+    this._drop(entries);
+    if (this._closed) {
+      this.group.release(this, entries, true); // another consumer (or a later one) gets them
+    } else {
+      this._stats.deadLettered += entries.length;
+      this._acks.push(this.group.deadLetter(this, entries, err, attempt));
+    }
+    this._done();
   }
 
   _done() {
     this._inflight--;
     if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
-    if (this._closed && this._inflight === 0 && this._closeResolve) this._closeResolve();
-    this.group.pull();
-    this._pump();
+    if (this._pumping) {
+      this._repump = true; // the running loop continues (and asks the group)
+    } else {
+      this._pump();
+      this.group.pull();
+      this._pump();
+    }
+    if (this._closed && this._inflight === 0 && this._queue.length === 0 && this._closeResolve) this._closeResolve();
   }
 
   pause() {
@@ -231,11 +300,15 @@ class Consumer extends EventEmitter {
     if (this._closing) return this._closing;
     this._closed = true;
     if (this._batchTimer) clearTimeout(this._batchTimer);
-    const queued = this._queue.splice(0);
-    this._drop(queued);
-    this.group.release(this, queued);
+    // Fetched entries a Redis group cannot hand back (Redis has no "unclaim")
+    // are handled before closing; an embedded group gives them to others.
+    if (!this.group.drainOnClose) {
+      const queued = this._queue.splice(0);
+      this._drop(queued);
+      this.group.release(this, queued);
+    }
     this._closing = new Promise((resolve) => {
-      if (this._inflight === 0) return resolve();
+      if (this._inflight === 0 && this._queue.length === 0) return resolve();
       this._closeResolve = resolve;
       setTimeout(resolve, this._o.closeTimeoutMs).unref();
     }).then(() => Promise.all(this._acks.splice(0).map((p) => Promise.resolve(p).catch(() => {})))).then(() => {
@@ -444,6 +517,10 @@ class RedisGroup {
     this.ackTimeoutMs = options.ackTimeoutMs;
     this.consumers = [];
     this.fetching = new Set(); // consumers with an XREADGROUP out
+    this.prefetch = options.prefetch; // entries a consumer may hold beyond what runs: fewer round trips
+    this.drainOnClose = true;
+    this.acking = []; // ids acked in this turn: one XACK (per 500) on the next
+    this.ackWaiters = [];
     this.again = new Set();
     this.info = { lag: 0, pending: 0 };
     this.overflow = 0;
@@ -456,6 +533,14 @@ class RedisGroup {
   matches(type) {
     const r = this.matcher.match(type);
     return Array.isArray(r) && r.length > 0;
+  }
+
+  // Commands cut by a Redis outage are not errors of their own: health()
+  // reports the outage, and the tick retries.
+  report(err) {
+    if (err && err.code === 'ERR_REDIS_UNAVAILABLE' && !this.bus._redisUp()) return;
+    if (err && err.code === 'ERR_REDIS_UNAVAILABLE' && /connection lost/.test(err.message)) return;
+    this.bus._report(err);
   }
 
   attach(consumer) {
@@ -472,8 +557,9 @@ class RedisGroup {
   pull() {
     if (this.closed || !this.bus._redisUp()) return;
     for (const c of this.consumers) {
-      const room = c.capacity();
-      if (room <= 0) continue;
+      const room = c.capacity(this.prefetch);
+      // Fetch in chunks, not one entry per freed slot.
+      if (room <= 0 || (room < this.prefetch / 2 && c._queue.length > 0)) continue;
       if (this.fetching.has(c)) {
         this.again.add(c);
         continue;
@@ -491,7 +577,7 @@ class RedisGroup {
       }, (err) => {
         // Redis restarted empty (or the stream was deleted): make the group again.
         if (/NOGROUP/.test(err.message)) this.create('0');
-        else this.bus._report(err);
+        else this.report(err);
       })
       .finally(() => {
         this.fetching.delete(c);
@@ -517,7 +603,7 @@ class RedisGroup {
       if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
       else if (!c._held.has(parsed.env.id)) give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id) });
     }
-    if (skip.length) this.bus._redis(['XACK', this.stream, this.name, ...skip]).catch((err) => this.bus._report(err));
+    if (skip.length) this.ack(null, skip.map((id) => ({ id })));
     if (give.length) {
       if (c._closed) this.release(c, give);
       else c._give(give);
@@ -525,9 +611,24 @@ class RedisGroup {
     if (entries.length && !c._closed) this.pull();
   }
 
+  // Acks of one turn go out together, in XACKs of at most 500 ids.
   ack(consumer, entries) {
-    return this.bus._redis(['XACK', this.stream, this.name, ...entries.map((e) => e.rid || e.id)])
-      .catch((err) => this.bus._report(err));
+    for (const e of entries) this.acking.push(e.rid || e.id);
+    return new Promise((resolve) => {
+      this.ackWaiters.push(resolve);
+      if (this.acking.length === entries.length) setImmediate(() => this.flushAcks());
+    });
+  }
+
+  flushAcks() {
+    const ids = this.acking.splice(0);
+    const waiters = this.ackWaiters.splice(0);
+    const sent = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      sent.push(this.bus._redis(['XACK', this.stream, this.name, ...ids.slice(i, i + 500)])
+        .catch((err) => this.report(err)));
+    }
+    Promise.all(sent).then(() => waiters.forEach((w) => w()));
   }
 
   // Left pending in Redis: XAUTOCLAIM hands them to a live consumer once idle
@@ -554,10 +655,13 @@ class RedisGroup {
     for (const c of this.consumers) {
       if (!c._held.size) continue;
       const ids = [...c._held.values()].map((e) => e.rid || e.id);
-      this.bus._redis(['XCLAIM', this.stream, this.name, c.name, '0', ...ids, 'JUSTID']).catch(() => {});
+      for (let i = 0; i < ids.length; i += 500) {
+        this.bus._redis(['XCLAIM', this.stream, this.name, c.name, '0', ...ids.slice(i, i + 500), 'JUSTID'])
+          .catch(() => {});
+      }
     }
     for (const c of this.consumers) {
-      const room = c.capacity();
+      const room = c.capacity(this.prefetch);
       if (room <= 0 || this.fetching.has(c)) continue;
       this.fetching.add(c);
       this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.ackTimeoutMs), '0-0', 'COUNT', String(room)])

@@ -544,7 +544,7 @@ test('close() waits for an in-flight handler and acks it; what was not fetched g
     started.push(e.data.n);
     await sleep(400);
     finishedAt = Date.now();
-  }, { group: 'slow', concurrency: 1 });
+  }, { group: 'slow', concurrency: 1, prefetch: 1 }); // hold only what runs: the rest stays unfetched
   const ids = await Promise.all(range(0, 3).map((n) => bus.publish('slow.x', { n })));
   await waitFor(() => started.length === 1, { timeoutMs: 5000, what: 'the handler started' });
   const closing = bus.close();

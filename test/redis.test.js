@@ -368,8 +368,16 @@ test('killed connections (relay only, then CLIENT KILL TYPE normal) while emitti
   // Round 0 kills the two relays (XREAD); rounds 1..5 every connection. A
   // kill only lands on in-flight XADDs some of the time: five rounds make a
   // double write (at-least-once resend) all but certain to show.
+  let before = null;
   for (let round = 0; round < 6; round++) {
+    // After a kill, health stays "ok" until an engine has seen the drop: wait
+    // until both noticed it (reconnect counted), then for health.
+    if (before) {
+      await waitFor(() => [a, b].every((x, k) => x.stats().engine.redisReconnects > before[k]),
+        { what: 'the drop noticed by both buses' });
+    }
     await waitHealthy([a, b]);
+    before = [a, b].map((x) => x.stats().engine.redisReconnects);
     // A burst, so XADDs are pipelined and in flight when the kill lands.
     for (let k = 0; k < 2000; k++) a.emit('burst.event', { i: i++ });
     if (round === 0) {
