@@ -2,7 +2,7 @@
 // bench/lib/child.js - the side every bench server process shares
 // (bench/servers/*.js): the command loop on stdin/stdout (one JSON object per
 // line each way), the burst and paced emit drivers, and the envelope text
-// the peers broadcast.
+// (or object) the peers broadcast.
 //
 // A server module calls serve({ name, start, emit, backlog, clients, stats,
 // close }):
@@ -47,6 +47,18 @@ function envelopeText(t, n) {
     seq = 0;
   }
   return `{"id":"${ms}-${seq}","type":"bench.tick","data":{"t":${t},"n":${n}},"source":"bench","timestamp":${ms}}`;
+}
+
+// The same envelope as an object (same key order), for a peer whose library
+// serialises what it is given (socket.io): JSON.stringify gives envelopeText.
+function envelopeObject(t, n) {
+  const ms = Date.now();
+  if (ms === lastMs) seq++;
+  else {
+    lastMs = ms;
+    seq = 0;
+  }
+  return { id: `${ms}-${seq}`, type: 'bench.tick', data: { t, n }, source: 'bench', timestamp: ms };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -174,4 +186,4 @@ function serve(impl) {
   );
 }
 
-module.exports = { serve, nowUs, envelopeText, sleep };
+module.exports = { serve, nowUs, envelopeText, envelopeObject, sleep };
