@@ -273,7 +273,7 @@ int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *messag
 /* Redis mode: runs one non-blocking command on the command connection; the
  * answer is EW_MSG_REPLY(req): value 0 with the reply as JSON, or an error
  * (EW_EREDIS_UNAVAILABLE with Redis's message). `args` is a NUL-separated
- * list of `n` arguments in `len` bytes (arguments cannot hold NUL). */
+ * list of `n` (1..100,000) arguments in `len` bytes (arguments cannot hold NUL). */
 int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
 /* Redis mode: post EW_MSG_STREAM whenever the relay reads new entries. */
 int ew_engine_redis_watch(ew_engine_t *e, int on);

@@ -407,18 +407,25 @@ static void ew__on_redis_command(ew_engine_t *e, const ew__cmd_t *c) {
     ew__engine_post(e, EW_MSG_REPLY, c->req, EW_EREDIS_UNAVAILABLE, msg, sizeof msg - 1);
     return;
   }
-  enum { MAX_ARGS = 64 };
-  const char *argv[MAX_ARGS];
-  size_t argl[MAX_ARGS];
+  int want = (int)c->arg;
+  const char **argv = ew__malloc((size_t)want * sizeof *argv);
+  size_t *argl = ew__malloc((size_t)want * sizeof *argl);
+  if (!argv || !argl) {
+    ew__free(argv), ew__free(argl);
+    ew__engine_post(e, EW_MSG_REPLY, c->req, EW_ENOMEM, NULL, 0);
+    return;
+  }
   int n = 0;
   const char *p = c->data, *end = c->data + c->len;
-  while (p < end && n < MAX_ARGS && n < (int)c->arg) {
+  while (p < end && n < want) {
     size_t l = strnlen(p, (size_t)(end - p));
     argv[n] = p;
     argl[n++] = l;
     p += l + 1;
   }
   ew__redis_command(e->redis, argv, argl, n, c->req);
+  ew__free(argv);
+  ew__free(argl);
 }
 
 static void ew__stop_now(ew_engine_t *e);
@@ -682,7 +689,7 @@ int ew_engine_health(ew_engine_t *e, uint32_t req) {
 }
 
 int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req) {
-  if (!e || n <= 0 || n > 64 || (!args && len)) return EW_EINVAL;
+  if (!e || n <= 0 || n > 100000 || (!args && len)) return EW_EINVAL;
   ew__cmd_t *c = ew__cmd_new(EW__CMD_REDIS, args, len);
   if (!c) return EW_ENOMEM;
   c->arg = n;
