@@ -72,6 +72,9 @@ typedef struct ew__conn {
 
   char **patterns;              /* subscriptions (each a NUL-ended copy) */
   uint64_t cursor;              /* history position while catching up */
+  uint64_t sc_ms, sc_seq;       /* Redis: last id replayed from the stream (stream catch-up) */
+  uint8_t stream_catchup;       /* Redis: replaying from the stream before the ring */
+  char *resume_ref;             /* /ws: the sub's ref, answered when the stream replay starts */
   uint64_t dropped;             /* low events dropped since the last notice */
   uint64_t drop_first_ms, drop_first_seq, drop_last_ms, drop_last_seq;
 } ew__conn_t;
@@ -87,6 +90,9 @@ int ew__conn_deliver(ew__conn_t *c, ew__frame_t *f);
 /* Writes as much of the backlog as the socket takes, in one sendmsg() per
  * call and loop turn, refilling from history while catching up. */
 void ew__conn_flush(ew__conn_t *c);
+/* Queues an event replayed from the Redis stream (resume). 0, or an error
+ * when the backlog is far past its bounds (the caller closes with 4008). */
+int ew__conn_replay(ew__conn_t *c, ew__frame_t *event);
 /* Marks the connection for a flush after the current batch of work. */
 void ew__conn_mark_dirty(ew__conn_t *c);
 /* Queues a close frame (WebSocket) and closes once it is written. */
@@ -133,8 +139,16 @@ void ew__subs_clear(ew__conn_t *c);
 /* Parses a resume id: an event id that is not in the future. 0 or EW_ESINCE. */
 int ew__since_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq);
 /* Replays history after (ms, seq), then live. 0, or EW_EHISTORY_GAP with the
- * oldest kept id in `oldest` ("" when history is empty): replay starts there. */
+ * oldest kept id in `oldest` ("" when history is empty): replay starts there.
+ * In Redis mode, when the ring has lost events after (ms, seq), the replay
+ * reads the stream first and the answer comes later: EW__RESUME_ASYNC, and
+ * ew__subs_resumed() tells the transport (0 or EW_EHISTORY_GAP). */
+#define EW__RESUME_ASYNC 1
 int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size_t oldest_len);
+
+/* The stream replay of a resume has started (err 0) or found the stream
+ * trimmed past `since` (EW_EHISTORY_GAP, oldest = the first id kept). */
+void ew__subs_resumed(ew__conn_t *c, int err, const char *oldest);
 
 /* wsproto.c --------------------------------------------------------------- */
 
@@ -143,6 +157,8 @@ void ew__wsproto_message(ew__conn_t *c, const char *msg, size_t len);
 /* Replies `{"op":"error",...}` with the code of err. */
 void ew__wsproto_error(ew__conn_t *c, const char *ref_json, int err, const char *message,
                        const char *extra_json);
+/* Answers a sub whose resume read the stream (see ew__subs_resumed). */
+void ew__wsproto_resumed(ew__conn_t *c, int err, const char *oldest);
 /* Removes every subscription of the connection (on close). */
 void ew__wsproto_unsubscribe_all(ew__conn_t *c);
 

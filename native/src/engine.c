@@ -140,6 +140,13 @@ uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t ki
   return 0;
 }
 
+ew__pending_t *ew__engine_pending_get(ew_engine_t *e, uint32_t token) { return ew__find_pending(e, token); }
+
+void ew__engine_pending_done(ew_engine_t *e, uint32_t token) {
+  ew__pending_t *p = ew__find_pending(e, token);
+  if (p) ew__pending_free(p);
+}
+
 void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
   for (int i = 0; i < EW__PENDING_MAX; i++)
     if (e->pending[i].token && e->pending[i].conn == c) e->pending[i].conn = NULL;

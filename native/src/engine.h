@@ -26,7 +26,7 @@ typedef struct ew__route {
 
 /* A client request waiting for JS: a publish on its way through JS and back
  * (wsproto.c, sio.c), or a Socket.IO connect waiting for the authorize hook. */
-typedef enum ew__pending_kind { EW__PENDING_PUB = 1, EW__PENDING_AUTH } ew__pending_kind_t;
+typedef enum ew__pending_kind { EW__PENDING_PUB = 1, EW__PENDING_AUTH, EW__PENDING_REPLAY } ew__pending_kind_t;
 
 typedef struct ew__pending {
   uint32_t token;    /* 0 = free slot */
@@ -129,6 +129,9 @@ void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c);
 uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref);
 /* Acks a client pub with its final id. */
 void ew__engine_pub_acked(ew_engine_t *e, uint32_t token, const char *id, size_t id_len);
+/* The pending request of `token`, or NULL; and its release. */
+ew__pending_t *ew__engine_pending_get(ew_engine_t *e, uint32_t token);
+void ew__engine_pending_done(ew_engine_t *e, uint32_t token);
 /* Settles a pending request with an error now (as if JS had answered). */
 void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *message);
 

@@ -120,6 +120,18 @@ int ew__conn_wants(const ew__conn_t *c, const ew__frame_t *f) {
   return 0;
 }
 
+int ew__conn_replay(ew__conn_t *c, ew__frame_t *event) {
+  ew__frame_t *f = ew__frame_wire(event, (ew__wire_t)c->wire);
+  if (!f) return EW_ENOMEM;
+  /* A page may pass the bound a little; a backlog twice over it is a client
+   * that does not read. */
+  if (c->q_count + 1 > 2 * c->srv->backlog_max_frames || c->q_bytes + f->len > 2 * c->srv->backlog_max_bytes)
+    return EW_EQUEUE_FULL;
+  int rc = ew__q_push(c, f);
+  if (!rc) atomic_fetch_add(&c->srv->engine->deliveries, 1);
+  return rc;
+}
+
 int ew__conn_send(ew__conn_t *c, ew__frame_t *f) {
   if (c->state == EW__CONN_CLOSING || c->dead) return 0;
   return ew__q_push(c, f);
@@ -211,7 +223,7 @@ void ew__conn_notice(ew__conn_t *c, const char *name, const char *json) {
 static void ew__refill(ew__conn_t *c) {
   ew__server_t *s = c->srv;
   ew__history_t *h = &s->engine->history;
-  while (c->catching_up && c->state == EW__CONN_OPEN) {
+  while (c->catching_up && !c->stream_catchup && c->state == EW__CONN_OPEN) {
     if (c->cursor < h->tail) {
       /* History moved past us while we lagged: resuming here would skip. */
       atomic_fetch_add(&s->engine->slow_consumer_closes, 1);
@@ -345,6 +357,8 @@ void ew__conn_trim(ew__conn_t *c) {
 }
 
 void ew__conn_release(ew__conn_t *c) {
+  ew__free(c->resume_ref);
+  c->resume_ref = NULL;
   ew__free(c->sio_pid);
   ew__free(c->sio_offset);
   c->sio_pid = c->sio_offset = NULL;

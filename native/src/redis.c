@@ -722,6 +722,132 @@ void ew__redis_stop(ew__redis_t *r) {
   ew__free(r);
 }
 
+/* ---- replay from the stream (a resume older than the ring) -------------------------------- */
+
+#define EW__REPLAY_PAGE 256
+
+static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
+
+/* The connection leaves the stream replay for the ring, after (ms, seq). */
+static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
+  ew__history_t *h = &r->e->history;
+  c->stream_catchup = 0;
+  c->cursor = ew__history_after(h, c->sc_ms, c->sc_seq);
+  c->catching_up = c->cursor < h->head || ew__history_gap(h, c->sc_ms, c->sc_seq);
+  if (ew__history_gap(h, c->sc_ms, c->sc_seq)) c->cursor = h->tail - 1; /* the refill closes it: 4008, resume again */
+  ew__conn_mark_dirty(c);
+  ew__engine_flush(r->e);
+}
+
+static ew__conn_t *ew__replay_conn(ew__redis_t *r, void *priv) {
+  ew__pending_t *p = ew__engine_pending_get(r->e, (uint32_t)(uintptr_t)priv);
+  return p ? p->conn : NULL;
+}
+
+static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__redis_t *r = ((redisAsyncContext *)ac)->data;
+  redisReply *reply = reply_;
+  uint32_t token = (uint32_t)(uintptr_t)priv;
+  ew__conn_t *c = ew__replay_conn(r, priv);
+  if (!c || c->state != EW__CONN_OPEN) {
+    ew__engine_pending_done(r->e, token);
+    return;
+  }
+  if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+    ew__engine_pending_done(r->e, token);
+    ew__replay_done(r, c); /* the ring takes over; a gap there closes with 4008 */
+    return;
+  }
+  for (size_t i = 0; i < reply->elements; i++) {
+    const redisReply *entry = reply->element[i];
+    ew__event_fields_t f;
+    if (ew__entry_fields(entry, r->e->delim, &f)) continue;
+    uint64_t ms, seq;
+    if (ew__id_parse(f.id, f.id_len, &ms, &seq)) continue;
+    c->sc_ms = ms;
+    c->sc_seq = seq;
+    size_t gl;
+    if (ew__field(entry->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
+    ew__frame_t *frame = ew__frame_event(&f);
+    if (!frame) continue;
+    int rc = ew__conn_wants(c, frame) ? ew__conn_replay(c, frame) : 0;
+    ew__frame_unref(frame);
+    if (rc) {
+      ew__engine_pending_done(r->e, token);
+      atomic_fetch_add(&r->e->slow_consumer_closes, 1);
+      ew__conn_close(c, 4008, "slow consumer");
+      ew__engine_flush(r->e);
+      return;
+    }
+  }
+  ew__engine_flush(r->e);
+  if (reply->elements == EW__REPLAY_PAGE && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq)) {
+    ew__replay_page(r, token, c);
+    return;
+  }
+  ew__engine_pending_done(r->e, token);
+  ew__replay_done(r, c);
+}
+
+static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
+  char from[64], count[16];
+  snprintf(from, sizeof from, "(%llu-%llu", (unsigned long long)c->sc_ms, (unsigned long long)c->sc_seq);
+  snprintf(count, sizeof count, "%d", EW__REPLAY_PAGE);
+  const char *argv[] = {"XRANGE", r->stream, from, "+", "COUNT", count};
+  size_t argl[6];
+  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+  if (!r->cmd.ready ||
+      redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_page, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
+    ew__engine_pending_done(r->e, token);
+    ew__replay_done(r, c);
+  }
+}
+
+/* The first id the stream keeps: a resume from before it has a gap. */
+static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv) {
+  ew__redis_t *r = ac->data;
+  redisReply *reply = reply_;
+  uint32_t token = (uint32_t)(uintptr_t)priv;
+  ew__conn_t *c = ew__replay_conn(r, priv);
+  if (!c || c->state != EW__CONN_OPEN || !reply) {
+    ew__engine_pending_done(r->e, token);
+    return;
+  }
+  uint64_t fms = 0, fseq = 0;
+  char oldest[EW_ID_MAX] = "";
+  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_ARRAY &&
+      reply->element[0]->elements == 2 && reply->element[0]->element[0]->type == REDIS_REPLY_STRING) {
+    const redisReply *id = reply->element[0]->element[0];
+    if (!ew__id_parse(id->str, id->len, &fms, &fseq))
+      snprintf(oldest, sizeof oldest, "%.*s", (int)id->len, id->str);
+  }
+  /* The resume id itself is gone from the stream: events after it may be
+   * too (conservative: it cannot be told apart). */
+  int gap = oldest[0] && ew__id_cmp(fms, fseq, c->sc_ms, c->sc_seq) > 0;
+  if (gap) c->sc_ms = 0, c->sc_seq = 0; /* replay all that is kept */
+  ew__subs_resumed(c, gap ? EW_EHISTORY_GAP : 0, oldest);
+  ew__replay_page(r, token, c);
+}
+
+int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq) {
+  if (!ew__redis_ready(r)) return EW_EREDIS_UNAVAILABLE;
+  uint32_t token = ew__engine_pending(r->e, c, EW__PENDING_REPLAY, NULL);
+  if (!token) return EW_ELIMIT;
+  c->stream_catchup = 1;
+  c->sc_ms = ms;
+  c->sc_seq = seq;
+  const char *argv[] = {"XRANGE", r->stream, "-", "+", "COUNT", "1"};
+  size_t argl[6];
+  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_first, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
+    c->stream_catchup = 0;
+    ew__engine_pending_done(r->e, token);
+    return EW_EREDIS_UNAVAILABLE;
+  }
+  return 0;
+}
+
 /* ---- history and health --------------------------------------------------------------- */
 
 typedef struct ew__history_req {

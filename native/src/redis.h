@@ -14,6 +14,8 @@
 
 typedef struct ew__redis ew__redis_t;
 struct ew__record;
+struct ew__conn;
+typedef struct ew__conn ew__conn_t;
 struct ew__buf;
 
 /* Copies the options and starts connecting (before the engine thread runs,
@@ -37,6 +39,10 @@ void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *ar
 /* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer
  * groups fetch then). */
 void ew__redis_watch(ew__redis_t *r, int on);
+/* Starts replaying the stream after (ms, seq) into the connection's backlog
+ * (a resume older than the ring): pages of XRANGE, then the ring. 0, or an
+ * error when Redis cannot be asked now (the ring answers then). */
+int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq);
 /* Appends {"state",...} for /health; returns 1 when healthy. */
 int ew__redis_health_json(ew__redis_t *r, struct ew__buf *b);
 

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "redis.h"
 
 static int ew__has_pattern(const ew__conn_t *c, const char *p) {
   for (uint8_t i = 0; i < c->npatterns; i++)
@@ -108,8 +109,14 @@ int ew__since_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq) {
 }
 
 int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size_t oldest_len) {
-  ew__history_t *h = &c->srv->engine->history;
+  ew_engine_t *e = c->srv->engine;
+  ew__history_t *h = &e->history;
   int rc = 0;
+  if (ew__history_gap(h, ms, seq) && e->redis && c->wire != EW__WIRE_SIO &&
+      ew__redis_replay(e->redis, c, ms, seq) == 0) {
+    c->catching_up = 1; /* live events wait in the ring meanwhile */
+    return EW__RESUME_ASYNC;
+  }
   if (ew__history_gap(h, ms, seq)) {
     ew__frame_t *f = ew__history_at(h, h->tail);
     if (f)
@@ -124,4 +131,17 @@ int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size
   c->catching_up = c->cursor < h->head;
   ew__conn_mark_dirty(c);
   return rc;
+}
+
+void ew__subs_resumed(ew__conn_t *c, int err, const char *oldest) {
+  if (c->wire == EW__WIRE_SSE) {
+    if (err) {
+      char json[160];
+      snprintf(json, sizeof json, "{\"code\":\"ERR_HISTORY_GAP\",\"oldest\":\"%s\"}", oldest);
+      ew__conn_notice(c, "gap", json);
+    }
+  } else {
+    ew__wsproto_resumed(c, err, oldest);
+  }
+  ew__conn_mark_dirty(c);
 }

@@ -112,7 +112,13 @@ static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
     return;
   }
   char oldest[EW_ID_MAX];
-  if (ew__subs_resume(c, sms, sseq, oldest, sizeof oldest) == EW_EHISTORY_GAP) {
+  int rc2 = ew__subs_resume(c, sms, sseq, oldest, sizeof oldest);
+  if (rc2 == EW__RESUME_ASYNC) {
+    ew__free(c->resume_ref); /* answered by ew__wsproto_resumed */
+    c->resume_ref = ref ? ew__strndup(ref, strlen(ref)) : ew__strndup("", 0);
+    return;
+  }
+  if (rc2 == EW_EHISTORY_GAP) {
     char extra[96];
     if (oldest[0])
       snprintf(extra, sizeof extra, "\"oldest\":\"%s\"", oldest);
@@ -135,6 +141,21 @@ static void ew__op_unsub(ew__conn_t *c, const cJSON *root, const char *ref) {
 }
 
 void ew__wsproto_unsubscribe_all(ew__conn_t *c) { ew__subs_clear(c); }
+
+void ew__wsproto_resumed(ew__conn_t *c, int err, const char *oldest) {
+  if (!c->resume_ref) return;
+  const char *ref = c->resume_ref[0] ? c->resume_ref : NULL;
+  if (err) {
+    char extra[96];
+    snprintf(extra, sizeof extra, "\"oldest\":\"%s\"", oldest);
+    ew__wsproto_error(c, ref, EW_EHISTORY_GAP,
+                      "events after since were trimmed from the stream: replaying from the oldest kept", extra);
+  } else {
+    ew__reply(c, "ack", ref, NULL);
+  }
+  ew__free(c->resume_ref);
+  c->resume_ref = NULL;
+}
 
 /* A client publish goes to JS (EW_MSG_EVENT with the raw op text, so data
  * reaches JSON.parse untouched), which checks it again and emits it like any
