@@ -83,6 +83,9 @@ struct ew__redis {
   } seen[256];
   int nseen;
   size_t verify;         /* XADDs sent again after a drop: check the stream first */
+  uint64_t written_own;  /* XADDs acknowledged */
+  uint64_t relayed_own;  /* of those, read back by the relay */
+  uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
   int checking;          /* the check is out: hold XADDs */
   ev_timer retry_timer;
   char last_error[160];
@@ -196,6 +199,7 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
   atomic_store(&r->e->redis_queued, r->queued);
   if (reply->type == REDIS_REPLY_STRING) {
     atomic_fetch_add(&r->e->redis_written, 1);
+    r->written_own++;
     ew__settle(r, x, 0, reply->str, reply->len);
   } else {
     ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
@@ -207,9 +211,17 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
 
 static void ew__flush(ew__redis_t *r) {
   if (!r->cmd.ready || !r->relay_known || r->stopping || r->checking) return;
+  /* Never run more than half the retention ahead of our own relay: XADD's
+   * MAXLEN would trim our events before the relay read them back, and local
+   * clients would never get them. The relay calls flush again as it reads. */
+  if (r->written_own + (uint64_t)(r->infl_head ? 1 : 0) > r->relayed_own + r->retention / 2) return;
   char maxlen[24];
   snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
-  while (r->pend_head) {
+  uint64_t budget = r->relayed_own + r->retention / 2 - r->written_own;
+  size_t inflight = 0;
+  for (ew__xentry_t *x = r->infl_head; x; x = x->next) inflight++;
+  while (r->pend_head && inflight < budget) {
+    inflight++;
     ew__xentry_t *x = r->pend_head;
     const char *argv[24];
     size_t argl[24];
@@ -280,6 +292,16 @@ static int ew__entry_fields(const redisReply *entry, const char *delim, ew__even
   return 0;
 }
 
+static void ew__relay_gap(ew__redis_t *r, uint64_t missed) {
+  r->relay_gaps += missed;
+  char msg[200];
+  int n = snprintf(msg, sizeof msg,
+                   "the relay fell behind the stream's retention: %llu event(s) were trimmed before they were read "
+                   "(raise redis.retention)",
+                   (unsigned long long)missed);
+  ew__engine_post(r->e, EW_MSG_WARN, 0, EW_EREDIS_UNAVAILABLE, msg, (size_t)n);
+}
+
 /* True when (instance, q) is not newer than what the relay already passed:
  * a second copy of an XADD that was sent again. Entries of one instance are
  * written in q order, so the copy always comes after the original. */
@@ -289,6 +311,9 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
     struct ew__seen *s = &r->seen[i];
     if (strlen(s->instance) == il && !memcmp(s->instance, inst, il)) {
       if (q <= s->q) return 1;
+      /* q goes up by one per event of that instance: a jump means entries
+       * were trimmed before this relay read them. Said, never silent. */
+      if (q > s->q + 1) ew__relay_gap(r, q - s->q - 1);
       s->q = q;
       return 0;
     }
@@ -318,6 +343,7 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   const redisReply *q = ew__field(fields, "q", &ql);
   if (inst && q && ew__seen_before(r, inst->str, il, strtoull(q->str, NULL, 10))) return;
   int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
+  if (mine) r->relayed_own++;
   if (mine && local) return; /* delivered at once while Redis was down */
   size_t gl;
   if (ew__field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
@@ -353,6 +379,7 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
         ew__relay_entry(r, entries->element[i]);
     }
     ew__engine_flush(r->e);
+    ew__flush(r); /* the relay caught up: more XADDs may go */
     if (r->watch && reply->elements) ew__engine_post(r->e, EW_MSG_STREAM, 0, 0, NULL, 0);
   } else if (reply->type == REDIS_REPLY_ERROR) {
     ew__set_error(r, "XREAD failed", reply->str);
