@@ -1,11 +1,25 @@
 /*
- * bench/loadgen.c - WebSocket load generator for bench/fanout.js.
+ * bench/loadgen.c - WebSocket / Socket.IO / SSE load generator for
+ * bench/fanout.js.
  *
  * One process drives many client sockets with raw non-blocking sockets and
- * one epoll loop (level-triggered): TCP connect, HTTP/1.1 upgrade, a masked
- * `{"op":"sub","patterns":["bench.*"],"ref":1}` text frame, then it parses
- * every server frame, counts events (each `"t":` in an event frame is one
- * event: a frame may carry a JSON array of envelopes) and records the
+ * one epoll loop (level-triggered). Per connection, by --proto:
+ *
+ *   ws   (default) TCP connect, HTTP/1.1 upgrade to --path, a masked
+ *        `{"op":"sub","patterns":["bench.*"],"ref":1}` text frame; the
+ *        subscription is done at the `{"op":"ack",...}` reply.
+ *   sio  Socket.IO v5 over Engine.IO v4, WebSocket transport only: upgrade to
+ *        --path (/socket.io/?EIO=4&transport=websocket), wait for the open
+ *        packet `0{...}`, send `40`, wait for the connect ack `40{...}`, send
+ *        `421["subscribe","bench.*"]`; done at the ack `431[{"ok":true}]`.
+ *        Engine.IO pings `2` are answered `3`; events are `42[...]` packets.
+ *   sse  Server-Sent Events: `GET --path` (/events?pattern=bench.*), expects
+ *        `200`; done at the `retry:` field that starts the stream. Events are
+ *        the `id:/event:/data:` blocks (a chunked body is read as is: chunk
+ *        size lines are ignored).
+ *
+ * It counts events (each `"t":` in an event frame / block is one event: a
+ * /ws frame may carry a JSON array of envelopes) and records the
  * emit->receive latency from the `t` field (CLOCK_MONOTONIC microseconds,
  * the clock of Node's process.hrtime) in a log-linear histogram.
  *
@@ -16,7 +30,8 @@
  *                    flight; replies when every one is subscribed or failed:
  *                    CONNECTED ok= fail= elapsed_us= open= t101=us,us,...
  *                    ack=us,us,... (per-connection times from connect() to
- *                    the 101 and to the sub ack)
+ *                    the 101 (sse: the 200 head) and to the subscription
+ *                    ack (sio: 431; sse: the retry: field))
  *   stats            STATS open= events= evbytes= frames= ctl= closed=
  *                    errors= reads= utime_us= stime_us= mono_us=
  *   latreset         clears the latency histogram; replies OK
@@ -30,7 +45,8 @@
  * (default 60). Only connects to the address it is given (127.0.0.1).
  *
  *   cc -O2 -o loadgen bench/loadgen.c
- *   loadgen --port P [--host 127.0.0.1] [--path /ws] [--max-seconds S]
+ *   loadgen --port P [--host 127.0.0.1] [--proto ws|sio|sse] [--path /ws]
+ *           [--max-seconds S] [--connect-timeout S]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -49,12 +65,16 @@
 #include <unistd.h>
 
 enum { ST_FREE = 0, ST_CONNECTING, ST_HANDSHAKE, ST_WAIT_ACK, ST_OPEN };
+enum { P_WS = 0, P_SIO, P_SSE };
+/* sio: where a connection is in the Engine.IO / Socket.IO handshake */
+enum { SIO_WAIT_OPEN = 0, SIO_WAIT_CONNECT, SIO_WAIT_SUBACK };
 
 typedef struct conn {
   int fd;
   uint8_t state;
   uint8_t want_out;
   uint8_t in_cmd;    /* part of the running connect command */
+  uint8_t sio_phase; /* SIO_* while ST_WAIT_ACK */
   int64_t t_start;   /* ns, connect() */
   int64_t t_101;     /* ns */
   uint8_t *rx;       /* unparsed input (partial head or frame) */
@@ -71,6 +91,7 @@ static struct {
   char host[64];
   int port;
   char path[128];
+  int proto;
   int ep;
   conn_t *c;
   uint32_t ncap;
@@ -325,44 +346,146 @@ static void sample_push(int64_t **arr, uint32_t *n, int64_t v) {
   (*arr)[(*n)++] = v;
 }
 
-/* Handles one complete frame. */
-static void on_frame(uint32_t i, uint8_t opcode, uint8_t *p, size_t n, int64_t now_us) {
+/* Counts every `"t":` key in p[0..n) as one event and records its latency
+ * (memchr on ':' is much cheaper than memmem here: a few colons per event). */
+static uint64_t count_events(const uint8_t *p, size_t n, int64_t now_us) {
+  uint64_t k = 0;
+  if (n < 4) return 0;
+  const uint8_t *q = p + 3, *end = p + n;
+  while (q < end) {
+    const uint8_t *colon = memchr(q, ':', (size_t)(end - q));
+    if (!colon) break;
+    q = colon + 1;
+    if (colon[-1] != '"' || colon[-2] != 't' || colon[-3] != '"') continue;
+    int64_t v = 0;
+    while (q < end && *q >= '0' && *q <= '9') v = v * 10 + (*q++ - '0');
+    k++;
+    hist_add(now_us - v);
+  }
+  g.events += k;
+  return k;
+}
+
+/* The connection's subscription was acknowledged. */
+static void conn_subscribed(conn_t *c, int64_t now_us) {
+  c->state = ST_OPEN;
+  if (c->in_cmd) {
+    sample_push(&g.s101, &g.ns101, (c->t_101 - c->t_start) / 1000);
+    sample_push(&g.sack, &g.nsack, now_us - c->t_start / 1000);
+    cmd_finish_one(c, 1);
+  }
+}
+
+/* A handshake step went wrong: counted as an error, the connection fails. */
+static void conn_fail(uint32_t i) {
+  g.errors++;
+  conn_close(i, 1);
+}
+
+/* --proto sio: one Engine.IO packet (a text frame). */
+static void on_packet_sio(uint32_t i, uint8_t *p, size_t n, int64_t now_us) {
   conn_t *c = &g.c[i];
-  if (opcode == 1 || opcode == 0) {
-    if (n >= 6 && p[0] == '{' && p[1] == '"' && p[2] == 'o' && p[3] == 'p' && p[4] == '"' && p[5] == ':') {
+  if (n >= 3 && p[0] == '4' && p[1] == '2' && p[2] == '[') {
+    if (n >= 14 && !memcmp(p + 3, "\"eventwire:", 11)) { /* eventwire:error / :dropped */
       g.ctl++;
-      if (memmem(p, n, "\"error\"", 7)) g.errors++;
-      if (c->state == ST_WAIT_ACK && memmem(p, n, "\"ack\"", 5)) {
-        c->state = ST_OPEN;
-        if (c->in_cmd) {
-          sample_push(&g.s101, &g.ns101, (c->t_101 - c->t_start) / 1000);
-          sample_push(&g.sack, &g.nsack, now_us - c->t_start / 1000);
-          cmd_finish_one(c, 1);
-        }
-      }
+      g.errors++;
       return;
     }
     g.frames++;
     g.evbytes += n;
-    /* every `"t":` key is one event (memchr on ':' is much cheaper than
-     * memmem here: a few colons per envelope) */
-    const uint8_t *q = p + 3, *end = p + n;
-    while (q < end) {
-      const uint8_t *colon = memchr(q, ':', (size_t)(end - q));
-      if (!colon) break;
-      q = colon + 1;
-      if (colon[-1] != '"' || colon[-2] != 't' || colon[-3] != '"') continue;
-      int64_t v = 0;
-      while (q < end && *q >= '0' && *q <= '9') v = v * 10 + (*q++ - '0');
-      g.events++;
-      hist_add(now_us - v);
+    count_events(p, n, now_us);
+    return;
+  }
+  g.ctl++;
+  if (n == 1 && p[0] == '2') { /* Engine.IO ping */
+    send_masked(i, 1, (const uint8_t *)"3", 1);
+    return;
+  }
+  if (n >= 1 && p[0] == '1') { /* Engine.IO close */
+    g.closed++;
+    conn_close(i, 1);
+    return;
+  }
+  if (n >= 2 && p[0] == '4' && p[1] == '4') { /* CONNECT_ERROR */
+    conn_fail(i);
+    return;
+  }
+  if (c->state != ST_WAIT_ACK) return;
+  switch (c->sio_phase) {
+    case SIO_WAIT_OPEN:
+      if (n < 2 || p[0] != '0' || p[1] != '{') {
+        conn_fail(i);
+        return;
+      }
+      c->sio_phase = SIO_WAIT_CONNECT;
+      send_masked(i, 1, (const uint8_t *)"40", 2);
+      return;
+    case SIO_WAIT_CONNECT:
+      if (n < 3 || p[0] != '4' || p[1] != '0' || p[2] != '{') {
+        conn_fail(i);
+        return;
+      }
+      c->sio_phase = SIO_WAIT_SUBACK;
+      send_masked(i, 1, g.sub, g.sub_len);
+      return;
+    default:
+      if (n < 4 || memcmp(p, "431[", 4) != 0 || !memmem(p, n, "\"ok\":true", 9)) {
+        conn_fail(i);
+        return;
+      }
+      conn_subscribed(c, now_us);
+      return;
+  }
+}
+
+/* Handles one complete frame. */
+static void on_frame(uint32_t i, uint8_t opcode, uint8_t *p, size_t n, int64_t now_us) {
+  conn_t *c = &g.c[i];
+  if (opcode == 1 || opcode == 0) {
+    if (g.proto == P_SIO) {
+      on_packet_sio(i, p, n, now_us);
+      return;
     }
+    if (n >= 6 && p[0] == '{' && p[1] == '"' && p[2] == 'o' && p[3] == 'p' && p[4] == '"' && p[5] == ':') {
+      g.ctl++;
+      if (memmem(p, n, "\"error\"", 7)) g.errors++;
+      if (c->state == ST_WAIT_ACK && memmem(p, n, "\"ack\"", 5)) conn_subscribed(c, now_us);
+      return;
+    }
+    g.frames++;
+    g.evbytes += n;
+    /* every `"t":` key is one event */
+    count_events(p, n, now_us);
   } else if (opcode == 9) {
     send_masked(i, 10, p, n);
   } else if (opcode == 8) {
     g.closed++;
     conn_close(i, 1);
   }
+}
+
+/* --proto sse: handles every complete block of the body (up to the last blank
+ * line); returns the bytes consumed. A chunked body's size lines sit between
+ * blocks and are skipped with them. */
+static ssize_t parse_sse(uint32_t i, uint8_t *d, size_t len, int64_t now_us) {
+  conn_t *c = &g.c[i];
+  size_t k = len;
+  while (k >= 2 && !(d[k - 1] == '\n' && d[k - 2] == '\n')) k--;
+  if (k < 2) return 0;
+  if (c->state == ST_WAIT_ACK) {
+    if (!memmem(d, k, "retry:", 6)) {
+      conn_fail(i);
+      return -1;
+    }
+    g.ctl++;
+    conn_subscribed(c, now_us);
+  }
+  uint64_t ev = count_events(d, k, now_us);
+  if (ev) {
+    g.frames += ev; /* one block per event */
+    g.evbytes += k;
+  }
+  return (ssize_t)k;
 }
 
 /* Parses frames; returns bytes consumed (-1 when the connection closed). */
@@ -411,6 +534,10 @@ static int rx_append(conn_t *c, const uint8_t *p, size_t n) {
   return 0;
 }
 
+static ssize_t parse_input(uint32_t i, uint8_t *d, size_t len, int64_t now_us) {
+  return g.proto == P_SSE ? parse_sse(i, d, len, now_us) : parse_frames(i, d, len, now_us);
+}
+
 static void conn_read(uint32_t i) {
   conn_t *c = &g.c[i];
   ssize_t n = recv(c->fd, rbuf, RBUF, MSG_DONTWAIT);
@@ -434,23 +561,27 @@ static void conn_read(uint32_t i) {
       if (c->rx_len > 16384) conn_close(i, 1);
       return;
     }
-    if (c->rx_len < 12 || memcmp(c->rx, "HTTP/1.1 101", 12) != 0) {
+    const char *want = g.proto == P_SSE ? "HTTP/1.1 200" : "HTTP/1.1 101";
+    if (c->rx_len < 12 || memcmp(c->rx, want, 12) != 0) {
       g.errors++;
       conn_close(i, 1);
       return;
     }
     c->t_101 = now_ns();
     c->state = ST_WAIT_ACK;
+    c->sio_phase = SIO_WAIT_OPEN;
     g.open++;
-    send_masked(i, 1, g.sub, g.sub_len);
-    if (c->state == ST_FREE) return;
+    if (g.proto == P_WS) {
+      send_masked(i, 1, g.sub, g.sub_len);
+      if (c->state == ST_FREE) return;
+    }
     size_t head = (size_t)(e + 4 - c->rx);
     memmove(c->rx, c->rx + head, c->rx_len - head);
     c->rx_len -= (uint32_t)head;
     if (c->rx_len == 0) return;
     d = c->rx;
     len = c->rx_len;
-    ssize_t used = parse_frames(i, d, len, now_us);
+    ssize_t used = parse_input(i, d, len, now_us);
     if (used < 0) return;
     memmove(c->rx, c->rx + used, len - (size_t)used);
     c->rx_len -= (uint32_t)used;
@@ -461,13 +592,13 @@ static void conn_read(uint32_t i) {
       conn_close(i, 1);
       return;
     }
-    ssize_t used = parse_frames(i, c->rx, c->rx_len, now_us);
+    ssize_t used = parse_input(i, c->rx, c->rx_len, now_us);
     if (used < 0) return;
     memmove(c->rx, c->rx + used, c->rx_len - (size_t)used);
     c->rx_len -= (uint32_t)used;
     return;
   }
-  ssize_t used = parse_frames(i, d, len, now_us);
+  ssize_t used = parse_input(i, d, len, now_us);
   if (used < 0) return;
   if ((size_t)used < len && rx_append(c, d + used, len - (size_t)used)) conn_close(i, 1);
 }
@@ -577,9 +708,18 @@ int g_connect_timeout = 60;
 int main(int argc, char **argv) {
   int max_seconds = 1200;
   snprintf(g.host, sizeof g.host, "127.0.0.1");
-  snprintf(g.path, sizeof g.path, "/ws");
+  g.path[0] = '\0';
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--port")) g.port = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--proto")) {
+      if (!strcmp(argv[i + 1], "ws")) g.proto = P_WS;
+      else if (!strcmp(argv[i + 1], "sio")) g.proto = P_SIO;
+      else if (!strcmp(argv[i + 1], "sse")) g.proto = P_SSE;
+      else {
+        fprintf(stderr, "loadgen: --proto is ws, sio or sse\n");
+        return 2;
+      }
+    }
     else if (!strcmp(argv[i], "--host")) snprintf(g.host, sizeof g.host, "%s", argv[i + 1]);
     else if (!strcmp(argv[i], "--path")) snprintf(g.path, sizeof g.path, "%s", argv[i + 1]);
     else if (!strcmp(argv[i], "--max-seconds")) max_seconds = atoi(argv[i + 1]);
@@ -601,11 +741,22 @@ int main(int argc, char **argv) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  g.req_len = (size_t)snprintf(g.req, sizeof g.req,
-                               "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                               g.path, g.host, g.port);
-  const char *sub = "{\"op\":\"sub\",\"patterns\":[\"bench.*\"],\"ref\":1}";
+  if (!g.path[0])
+    snprintf(g.path, sizeof g.path, "%s",
+             g.proto == P_SIO   ? "/socket.io/?EIO=4&transport=websocket"
+             : g.proto == P_SSE ? "/events?pattern=bench.*"
+                                : "/ws");
+  if (g.proto == P_SSE)
+    g.req_len = (size_t)snprintf(g.req, sizeof g.req,
+                                 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nAccept: text/event-stream\r\n"
+                                 "Cache-Control: no-cache\r\n\r\n",
+                                 g.path, g.host, g.port);
+  else
+    g.req_len = (size_t)snprintf(g.req, sizeof g.req,
+                                 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                                 g.path, g.host, g.port);
+  const char *sub = g.proto == P_SIO ? "421[\"subscribe\",\"bench.*\"]" : "{\"op\":\"sub\",\"patterns\":[\"bench.*\"],\"ref\":1}";
   g.sub_len = strlen(sub);
   memcpy(g.sub, sub, g.sub_len);
 

@@ -10,7 +10,7 @@
 //   emit(n)      one event, stamped with nowUs(), to every subscribed client
 //   backlog()    events queued in the server per client, not yet handed to
 //                the kernel (the burst driver's flow control)
-//   clients()    connected (subscribed) WebSocket clients
+//   clients()    connected, subscribed clients (WebSocket, Socket.IO or SSE)
 //   stats()      anything worth reporting
 //   close()      -> Promise
 //

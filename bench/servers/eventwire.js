@@ -1,8 +1,10 @@
 'use strict';
 // bench/servers/eventwire.js - the eventwire contender of bench/fanout.js:
-// an EventBus whose engine serves /ws on 127.0.0.1; clients subscribe with
-// {"op":"sub","patterns":["bench.*"]} and every bus.emit('bench.tick',
-// { t, n }) is fanned out by the engine thread. Driven by bench/lib/child.js.
+// an EventBus whose engine serves /ws, /socket.io/ and /events (SSE) on
+// 127.0.0.1; clients subscribe with {"op":"sub","patterns":["bench.*"]}
+// (/ws), 421["subscribe","bench.*"] (/socket.io/) or ?pattern=bench.*
+// (/events), and every bus.emit('bench.tick', { t, n }) is fanned out by the
+// engine thread. Driven by bench/lib/child.js.
 const path = require('path');
 const { EventBus } = require(path.join(__dirname, '..', '..', 'lib', 'index.js'));
 const { serve, nowUs } = require('../lib/child');
@@ -23,6 +25,9 @@ serve({
         // flight; these bounds only make sure the flow control, not the
         // slow-consumer policy, is what limits a burst.
         backlog: { maxFrames: 1 << 16, maxBytes: 64 << 20 },
+        // /socket.io/ (Engine.IO pings every 25 s, as socket.io's default)
+        // and /events are on by default; like /ws, SSE sends no heartbeat.
+        sse: { heartbeatMs: 0 },
       },
     });
     bus.on('error', () => {});
