@@ -17,6 +17,8 @@
  * max_reconnect_attempts failures in a row what waits fails with
  * EW_EREDIS_UNAVAILABLE, and reconnecting goes on at the longest delay.
  * hiredis 0.14 has no connect timeout: an ev_timer keeps one.
+ * Reading the stream for resumes, history and consumer groups is in
+ * redis_read.c.
  */
 #include "redis.h"
 
@@ -31,66 +33,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "names.h"
-
-#define EW__RELAY_BLOCK_MS 1000
-#define EW__RELAY_COUNT 512
-#define EW__RELAY_STALL_MS 5000
-#define EW__BACKOFF_MIN_MS 100
-#define EW__BACKOFF_MAX_MS 5000
-
-/* The event fields sent with XADD, in one block. */
-enum { F_TYPE, F_TS, F_PRIO, F_SOURCE, F_META, F_VERSION, F_DATA, F_COUNT };
-
-typedef struct ew__xentry {
-  struct ew__xentry *next;
-  char origin_kind;   /* 0, 'p' (publish req) or 'c' (client pub token) */
-  uint32_t origin;
-  uint8_t delivered;  /* already fanned out locally (Redis was down) */
-  uint64_t seq;       /* field q: the same when the XADD is sent again */
-  uint32_t len[F_COUNT];
-  char *field[F_COUNT];
-  char buf[];
-} ew__xentry_t;
-
-typedef struct ew__conn_slot {
-  redisAsyncContext *ac; /* NULL when down */
-  int ready;             /* AUTH/SELECT done */
-  ev_timer connect_timer;
-} ew__conn_slot_t;
-
-struct ew__redis {
-  ew_engine_t *e;
-  char *host, *password, *stream, *instance;
-  int port, db, connect_timeout_ms, max_attempts;
-  size_t retention, queue_size;
-  ew__conn_slot_t cmd, relay;
-  int relay_known;       /* the relay's start id is known */
-  int relay_waiting;     /* an XREAD is out */
-  uint64_t relay_sent_ms;
-  uint64_t last_ms, last_seq; /* the relay's position */
-  ew__xentry_t *pend_head, *pend_tail; /* not sent yet */
-  ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
-  size_t queued;
-  int attempts;          /* failed connects in a row */
-  int failed_out;        /* the waiting events were failed after max attempts */
-  int watch;             /* post EW_MSG_STREAM when the relay reads entries */
-  uint64_t next_seq;     /* per-bus sequence written with each event (field q) */
-  /* Highest q seen per instance by the relay: an XADD sent again after a
-   * lost connection may already be in the stream; its copy is skipped. */
-  struct ew__seen {
-    char instance[96];
-    uint64_t q;
-  } seen[256];
-  int nseen;
-  size_t verify;         /* XADDs sent again after a drop: check the stream first */
-  uint64_t written_own;  /* XADDs acknowledged */
-  uint64_t relayed_own;  /* of those, read back by the relay */
-  uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
-  int checking;          /* the check is out: hold XADDs */
-  ev_timer retry_timer;
-  char last_error[160];
-  int stopping;
-};
+#include "redis_int.h"
 
 static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot);
 static void ew__relay_read(ew__redis_t *r);
@@ -258,7 +201,7 @@ static void ew__flush(ew__redis_t *r) {
 
 /* ---- the relay ---------------------------------------------------------------------- */
 
-static const redisReply *ew__field(const redisReply *fields, const char *name, size_t *len) {
+const redisReply *ew__redis_field(const redisReply *fields, const char *name, size_t *len) {
   for (size_t i = 0; i + 1 < fields->elements; i += 2) {
     const redisReply *k = fields->element[i], *v = fields->element[i + 1];
     if (k->type == REDIS_REPLY_STRING && k->len == strlen(name) && !memcmp(k->str, name, k->len) &&
@@ -273,19 +216,19 @@ static const redisReply *ew__field(const redisReply *fields, const char *name, s
 
 /* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
  * pointing into the reply. 0, or -1 when it is not one of ours. */
-static int ew__entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f) {
+int ew__redis_entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f) {
   memset(f, 0, sizeof *f);
   if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING ||
       entry->element[1]->type != REDIS_REPLY_ARRAY)
     return -1;
   const redisReply *fields = entry->element[1], *v;
-  if ((v = ew__field(fields, "t", &f->type_len))) f->type = v->str;
-  if ((v = ew__field(fields, "ts", &f->ts_len))) f->ts = v->str;
-  if ((v = ew__field(fields, "p", &f->priority_len))) f->priority = v->str;
-  if ((v = ew__field(fields, "s", &f->source_len))) f->source = v->str;
-  if ((v = ew__field(fields, "m", &f->metadata_len))) f->metadata = v->str;
-  if ((v = ew__field(fields, "v", &f->version_len))) f->version = v->str;
-  if ((v = ew__field(fields, "d", &f->data_len))) f->data = v->str;
+  if ((v = ew__redis_field(fields, "t", &f->type_len))) f->type = v->str;
+  if ((v = ew__redis_field(fields, "ts", &f->ts_len))) f->ts = v->str;
+  if ((v = ew__redis_field(fields, "p", &f->priority_len))) f->priority = v->str;
+  if ((v = ew__redis_field(fields, "s", &f->source_len))) f->source = v->str;
+  if ((v = ew__redis_field(fields, "m", &f->metadata_len))) f->metadata = v->str;
+  if ((v = ew__redis_field(fields, "v", &f->version_len))) f->version = v->str;
+  if ((v = ew__redis_field(fields, "d", &f->data_len))) f->data = v->str;
   if (!f->type || !f->ts || !f->data || ew_event_name_check(f->type, f->type_len, delim)) return -1;
   f->id = entry->element[0]->str;
   f->id_len = entry->element[0]->len;
@@ -339,16 +282,16 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   atomic_store(&e->redis_last_event_ms, ms);
   if (fields->type != REDIS_REPLY_ARRAY) return;
   size_t il, ll, ql;
-  const redisReply *inst = ew__field(fields, "i", &il), *local = ew__field(fields, "l", &ll);
-  const redisReply *q = ew__field(fields, "q", &ql);
+  const redisReply *inst = ew__redis_field(fields, "i", &il), *local = ew__redis_field(fields, "l", &ll);
+  const redisReply *q = ew__redis_field(fields, "q", &ql);
   if (inst && q && ew__seen_before(r, inst->str, il, strtoull(q->str, NULL, 10))) return;
   int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
   if (mine) r->relayed_own++;
   if (mine && local) return; /* delivered at once while Redis was down */
   size_t gl;
-  if (ew__field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
+  if (ew__redis_field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
   ew__event_fields_t f;
-  if (ew__entry_fields(entry, e->delim, &f)) {
+  if (ew__redis_entry_fields(entry, e->delim, &f)) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
     return;
   }
@@ -388,61 +331,6 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
 }
 
 void ew__redis_watch(ew__redis_t *r, int on) { r->watch = on; }
-
-/* hiredis reply -> JSON: strings and status as strings, integers as numbers,
- * nil as null, arrays as arrays. */
-static void ew__reply_json(const redisReply *rep, ew__buf_t *b) {
-  switch (rep->type) {
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-      ew__buf_add_json_str(b, rep->str, rep->len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      ew__buf_addf(b, "%lld", rep->integer);
-      break;
-    case REDIS_REPLY_ARRAY:
-      ew__buf_add(b, "[", 1);
-      for (size_t i = 0; i < rep->elements; i++) {
-        if (i) ew__buf_add(b, ",", 1);
-        ew__reply_json(rep->element[i], b);
-      }
-      ew__buf_add(b, "]", 1);
-      break;
-    default:
-      ew__buf_adds(b, "null");
-      break;
-  }
-}
-
-static void ew__on_command(redisAsyncContext *ac, void *reply_, void *priv) {
-  redisReply *reply = reply_;
-  ew__redis_t *r = ac->data;
-  uint32_t req = (uint32_t)(uintptr_t)priv;
-  if (!reply) {
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, "connection lost", 15);
-    return;
-  }
-  if (reply->type == REDIS_REPLY_ERROR) {
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, reply->str, reply->len);
-    return;
-  }
-  ew__buf_t b;
-  ew__buf_init(&b);
-  ew__reply_json(reply, &b);
-  if (b.failed)
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_ENOMEM, NULL, 0);
-  else
-    ew__engine_post(r->e, EW_MSG_REPLY, req, 0, b.data, b.len);
-  ew__buf_free(&b);
-}
-
-void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req) {
-  if (!r->cmd.ready ||
-      redisAsyncCommandArgv(r->cmd.ac, ew__on_command, (void *)(uintptr_t)req, n, (const char **)argv, argl) != REDIS_OK) {
-    const char *why = r->last_error[0] ? r->last_error : "not connected";
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, why, strlen(why));
-  }
-}
 
 static void ew__relay_read(ew__redis_t *r) {
   if (!r->relay.ready || !r->relay_known || r->relay_waiting || r->stopping) return;
@@ -553,7 +441,7 @@ static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv)
         const redisReply *e = reply->element[i];
         if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[1]->type != REDIS_REPLY_ARRAY) continue;
         size_t il, ql;
-        const redisReply *inst = ew__field(e->element[1], "i", &il), *q = ew__field(e->element[1], "q", &ql);
+        const redisReply *inst = ew__redis_field(e->element[1], "i", &il), *q = ew__redis_field(e->element[1], "q", &ql);
         if (inst && q && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il) &&
             strtoull(q->str, NULL, 10) == x->seq)
           found = e->element[0];
@@ -747,238 +635,4 @@ void ew__redis_stop(ew__redis_t *r) {
   ew__free(r->stream);
   ew__free(r->instance);
   ew__free(r);
-}
-
-/* ---- replay from the stream (a resume older than the ring) -------------------------------- */
-
-#define EW__REPLAY_PAGE 256
-
-static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
-
-/* The connection leaves the stream replay for the ring, after (ms, seq). */
-static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
-  ew__history_t *h = &r->e->history;
-  c->stream_catchup = 0;
-  c->cursor = ew__history_after(h, c->sc_ms, c->sc_seq);
-  c->catching_up = c->cursor < h->head || ew__history_gap(h, c->sc_ms, c->sc_seq);
-  if (ew__history_gap(h, c->sc_ms, c->sc_seq)) c->cursor = h->tail - 1; /* the refill closes it: 4008, resume again */
-  ew__conn_mark_dirty(c);
-  ew__engine_flush(r->e);
-}
-
-static ew__conn_t *ew__replay_conn(ew__redis_t *r, void *priv) {
-  ew__pending_t *p = ew__engine_pending_get(r->e, (uint32_t)(uintptr_t)priv);
-  return p ? p->conn : NULL;
-}
-
-static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) {
-  (void)ac;
-  ew__redis_t *r = ((redisAsyncContext *)ac)->data;
-  redisReply *reply = reply_;
-  uint32_t token = (uint32_t)(uintptr_t)priv;
-  ew__conn_t *c = ew__replay_conn(r, priv);
-  if (!c || c->state != EW__CONN_OPEN) {
-    ew__engine_pending_done(r->e, token);
-    return;
-  }
-  if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-    ew__engine_pending_done(r->e, token);
-    ew__replay_done(r, c); /* the ring takes over; a gap there closes with 4008 */
-    return;
-  }
-  for (size_t i = 0; i < reply->elements; i++) {
-    const redisReply *entry = reply->element[i];
-    ew__event_fields_t f;
-    if (ew__entry_fields(entry, r->e->delim, &f)) continue;
-    uint64_t ms, seq;
-    if (ew__id_parse(f.id, f.id_len, &ms, &seq)) continue;
-    c->sc_ms = ms;
-    c->sc_seq = seq;
-    size_t gl;
-    if (ew__field(entry->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
-    ew__frame_t *frame = ew__frame_event(&f);
-    if (!frame) continue;
-    int rc = ew__conn_wants(c, frame) ? ew__conn_replay(c, frame) : 0;
-    ew__frame_unref(frame);
-    if (rc) {
-      ew__engine_pending_done(r->e, token);
-      atomic_fetch_add(&r->e->slow_consumer_closes, 1);
-      ew__conn_close(c, 4008, "slow consumer");
-      ew__engine_flush(r->e);
-      return;
-    }
-  }
-  ew__engine_flush(r->e);
-  if (reply->elements == EW__REPLAY_PAGE && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq)) {
-    ew__replay_page(r, token, c);
-    return;
-  }
-  ew__engine_pending_done(r->e, token);
-  ew__replay_done(r, c);
-}
-
-static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
-  char from[64], count[16];
-  snprintf(from, sizeof from, "(%llu-%llu", (unsigned long long)c->sc_ms, (unsigned long long)c->sc_seq);
-  snprintf(count, sizeof count, "%d", EW__REPLAY_PAGE);
-  const char *argv[] = {"XRANGE", r->stream, from, "+", "COUNT", count};
-  size_t argl[6];
-  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
-  if (!r->cmd.ready ||
-      redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_page, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
-    ew__engine_pending_done(r->e, token);
-    ew__replay_done(r, c);
-  }
-}
-
-/* The first id the stream keeps: a resume from before it has a gap. */
-static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv) {
-  ew__redis_t *r = ac->data;
-  redisReply *reply = reply_;
-  uint32_t token = (uint32_t)(uintptr_t)priv;
-  ew__conn_t *c = ew__replay_conn(r, priv);
-  if (!c || c->state != EW__CONN_OPEN || !reply) {
-    ew__engine_pending_done(r->e, token);
-    return;
-  }
-  uint64_t fms = 0, fseq = 0;
-  char oldest[EW_ID_MAX] = "";
-  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_ARRAY &&
-      reply->element[0]->elements == 2 && reply->element[0]->element[0]->type == REDIS_REPLY_STRING) {
-    const redisReply *id = reply->element[0]->element[0];
-    if (!ew__id_parse(id->str, id->len, &fms, &fseq))
-      snprintf(oldest, sizeof oldest, "%.*s", (int)id->len, id->str);
-  }
-  /* The resume id itself is gone from the stream: events after it may be
-   * too (conservative: it cannot be told apart). */
-  int gap = oldest[0] && ew__id_cmp(fms, fseq, c->sc_ms, c->sc_seq) > 0;
-  if (gap) c->sc_ms = 0, c->sc_seq = 0; /* replay all that is kept */
-  ew__subs_resumed(c, gap ? EW_EHISTORY_GAP : 0, oldest);
-  ew__replay_page(r, token, c);
-}
-
-int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq) {
-  if (!ew__redis_ready(r)) return EW_EREDIS_UNAVAILABLE;
-  uint32_t token = ew__engine_pending(r->e, c, EW__PENDING_REPLAY, NULL);
-  if (!token) return EW_ELIMIT;
-  c->stream_catchup = 1;
-  c->sc_ms = ms;
-  c->sc_seq = seq;
-  const char *argv[] = {"XRANGE", r->stream, "-", "+", "COUNT", "1"};
-  size_t argl[6];
-  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
-  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_first, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
-    c->stream_catchup = 0;
-    ew__engine_pending_done(r->e, token);
-    return EW_EREDIS_UNAVAILABLE;
-  }
-  return 0;
-}
-
-/* ---- history and health --------------------------------------------------------------- */
-
-typedef struct ew__history_req {
-  ew__redis_t *r;
-  uint32_t req;
-  size_t count;
-  int newest; /* XREVRANGE: keep the newest, answer oldest first */
-  char pattern[EW_NAME_MAX + 1];
-} ew__history_req_t;
-
-static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
-  (void)ac;
-  ew__history_req_t *h = priv;
-  ew__redis_t *r = h->r;
-  redisReply *reply = reply_;
-  ew_engine_t *e = r->e;
-  if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-    ew__engine_post(e, EW_MSG_REPLY, h->req, EW_EREDIS_UNAVAILABLE, NULL, 0);
-    ew__free(h);
-    return;
-  }
-  /* Matching entries, in the reply's order; then oldest first. */
-  ew__frame_t **found = ew__calloc(h->count ? h->count : 1, sizeof *found);
-  size_t n = 0;
-  for (size_t i = 0; found && i < reply->elements && n < h->count; i++) {
-    ew__event_fields_t f;
-    if (ew__entry_fields(reply->element[i], e->delim, &f)) continue;
-    size_t gl;
-    if (ew__field(reply->element[i]->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
-    if (h->pattern[0] && !ew__pattern_match(h->pattern, strlen(h->pattern), f.type, f.type_len, e->delim)) continue;
-    ew__frame_t *frame = ew__frame_event(&f);
-    if (frame) found[n++] = frame;
-  }
-  ew__buf_t b;
-  ew__buf_init(&b);
-  ew__buf_add(&b, "[", 1);
-  for (size_t k = 0; k < n; k++) {
-    ew__frame_t *frame = found[h->newest ? n - 1 - k : k];
-    size_t plen;
-    const char *p = ew__frame_payload(frame, &plen);
-    if (k) ew__buf_add(&b, ",", 1);
-    ew__buf_add(&b, p, plen);
-  }
-  ew__buf_add(&b, "]", 1);
-  for (size_t k = 0; k < n; k++) ew__frame_unref(found[k]);
-  ew__free(found);
-  if (b.failed || !found)
-    ew__engine_post(e, EW_MSG_REPLY, h->req, EW_ENOMEM, NULL, 0);
-  else
-    ew__engine_post(e, EW_MSG_REPLY, h->req, 0, b.data, b.len);
-  ew__buf_free(&b);
-  ew__free(h);
-}
-
-void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, size_t count, uint32_t req) {
-  if (!r->cmd.ready) {
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, NULL, 0);
-    return;
-  }
-  ew__history_req_t *h = ew__calloc(1, sizeof *h);
-  if (!h) {
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_ENOMEM, NULL, 0);
-    return;
-  }
-  h->r = r;
-  h->req = req;
-  h->count = count;
-  snprintf(h->pattern, sizeof h->pattern, "%s", pattern ? pattern : "");
-  /* Read a page wider than count when filtering by pattern. */
-  char n[24], from[64];
-  snprintf(n, sizeof n, "%zu", h->pattern[0] ? count * 10 + 100 : count);
-  const char *argv[6];
-  if (since && *since) {
-    snprintf(from, sizeof from, "(%s", since);
-    argv[0] = "XRANGE", argv[1] = r->stream, argv[2] = from, argv[3] = "+";
-  } else {
-    h->newest = 1;
-    argv[0] = "XREVRANGE", argv[1] = r->stream, argv[2] = "+", argv[3] = "-";
-  }
-  argv[4] = "COUNT", argv[5] = n;
-  size_t argl[6];
-  for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
-  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_range, h, 6, argv, argl) != REDIS_OK) {
-    ew__free(h);
-    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, NULL, 0);
-  }
-}
-
-int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
-  uint64_t now = ew__now_ms();
-  int connected = ew__redis_ready(r);
-  int stalled = connected && r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS;
-  int full = r->queued >= r->queue_size;
-  int healthy = connected && !stalled && !full;
-  ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,"
-                  "\"lastReadMs\":%llu,\"lastEventMs\":%llu,\"reconnectAttempts\":%d,\"lastError\":",
-               connected ? "ready" : (r->cmd.ac || r->relay.ac) ? "connecting" : "down", r->queued, r->queue_size,
-               r->infl_head ? 1 : 0, stalled ? "true" : "false",
-               (unsigned long long)atomic_load(&r->e->redis_last_read_ms),
-               (unsigned long long)atomic_load(&r->e->redis_last_event_ms), r->attempts);
-  if (r->last_error[0])
-    ew__buf_add_json_str(b, r->last_error, strlen(r->last_error));
-  else
-    ew__buf_adds(b, "null");
-  ew__buf_adds(b, "}");
-  return healthy;
 }

@@ -1,0 +1,81 @@
+/*
+ * redis_int.h - what redis.c (connections, XADD queue, relay) and
+ * redis_read.c (replay for resumes, history, generic commands, health)
+ * share. Engine thread only.
+ */
+#ifndef EW_REDIS_INT_H
+#define EW_REDIS_INT_H
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include "engine.h"
+#include "redis.h"
+
+#define EW__RELAY_BLOCK_MS 1000
+#define EW__RELAY_COUNT 512
+#define EW__RELAY_STALL_MS 5000
+#define EW__BACKOFF_MIN_MS 100
+#define EW__BACKOFF_MAX_MS 5000
+
+/* The event fields sent with XADD, in one block. */
+enum { F_TYPE, F_TS, F_PRIO, F_SOURCE, F_META, F_VERSION, F_DATA, F_COUNT };
+
+typedef struct ew__xentry {
+  struct ew__xentry *next;
+  char origin_kind;   /* 0, 'p' (publish req) or 'c' (client pub token) */
+  uint32_t origin;
+  uint8_t delivered;  /* already fanned out locally (Redis was down) */
+  uint64_t seq;       /* field q: the same when the XADD is sent again */
+  uint32_t len[F_COUNT];
+  char *field[F_COUNT];
+  char buf[];
+} ew__xentry_t;
+
+typedef struct ew__conn_slot {
+  redisAsyncContext *ac; /* NULL when down */
+  int ready;             /* AUTH/SELECT done */
+  ev_timer connect_timer;
+} ew__conn_slot_t;
+
+struct ew__redis {
+  ew_engine_t *e;
+  char *host, *password, *stream, *instance;
+  int port, db, connect_timeout_ms, max_attempts;
+  size_t retention, queue_size;
+  ew__conn_slot_t cmd, relay;
+  int relay_known;       /* the relay's start id is known */
+  int relay_waiting;     /* an XREAD is out */
+  uint64_t relay_sent_ms;
+  uint64_t last_ms, last_seq; /* the relay's position */
+  ew__xentry_t *pend_head, *pend_tail; /* not sent yet */
+  ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
+  size_t queued;
+  int attempts;          /* failed connects in a row */
+  int failed_out;        /* the waiting events were failed after max attempts */
+  int watch;             /* post EW_MSG_STREAM when the relay reads entries */
+  uint64_t next_seq;     /* per-bus sequence written with each event (field q) */
+  /* Highest q seen per instance by the relay: an XADD sent again after a
+   * lost connection may already be in the stream; its copy is skipped. */
+  struct ew__seen {
+    char instance[96];
+    uint64_t q;
+  } seen[256];
+  int nseen;
+  size_t verify;         /* XADDs sent again after a drop: check the stream first */
+  uint64_t written_own;  /* XADDs acknowledged */
+  uint64_t relayed_own;  /* of those, read back by the relay */
+  uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
+  int checking;          /* the check is out: hold XADDs */
+  ev_timer retry_timer;
+  char last_error[160];
+  int stopping;
+};
+
+/* The value of field `name` in a [k, v, ...] reply, or NULL (len 0). */
+const redisReply *ew__redis_field(const redisReply *fields, const char *name, size_t *len);
+/* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
+ * pointing into the reply. 0, or -1 when it is not one of ours. */
+int ew__redis_entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f);
+
+#endif
