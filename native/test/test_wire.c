@@ -811,10 +811,7 @@ static void test_backlog_and_gap(void) {
   so.heartbeat_ms = -1;
   so.backlog_max_frames = 4;
   so.backlog_max_bytes = 1 << 20;
-  CHECK_EQ_INT(ew_engine_listen(e, &so, 1), 0);
-  ew_msg_t *m = wait_msg(e, &W2, EW_MSG_LISTENING);
-  int port = m ? (int)m->value : 0;
-  ew_msg_free(m);
+  int port = listen_wait(e, &W2, &so);
   CHECK(port > 0);
   if (port <= 0) {
     ew_engine_destroy(e);
@@ -964,10 +961,7 @@ static void test_heartbeat_limits_origins(void) {
   so.heartbeat_ms = 200;
   so.max_connections = 2;
   so.allowed_origins = "http://a.example\nhttp://b.example";
-  CHECK_EQ_INT(ew_engine_listen(e, &so, 1), 0);
-  ew_msg_t *m = wait_msg(e, &W3, EW_MSG_LISTENING);
-  int port = m ? (int)m->value : 0;
-  ew_msg_free(m);
+  int port = listen_wait(e, &W3, &so);
   CHECK(port > 0);
   if (port <= 0) {
     ew_engine_destroy(e);

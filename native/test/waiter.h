@@ -59,4 +59,13 @@ static ew_msg_t *wait_msg(ew_engine_t *e, waiter_t *w, ew_msg_kind_t kind) {
   return NULL;
 }
 
+/* Asks the engine to listen and waits for the port; 0 on failure. */
+static inline int listen_wait(ew_engine_t *e, waiter_t *w, const ew_server_options_t *so) {
+  if (ew_engine_listen(e, so, 1)) return 0;
+  ew_msg_t *m = wait_msg(e, w, EW_MSG_LISTENING);
+  int port = m ? (int)m->value : 0;
+  ew_msg_free(m);
+  return port;
+}
+
 #endif
