@@ -60,10 +60,9 @@
 
 const fs = require('fs');
 const os = require('os');
-const net = require('net');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
 const { median } = require('./lib/procs');
+const { ROOT, sleep, parseArgs, machineInfo, redisServerVersion, hiredisVersion, eventwireVersion, loadavg, startRedis, stopRedis } = require('./lib/common');
 const { EventBus } = require(path.join(__dirname, '..', 'lib', 'index.js'));
 
 let Redis;
@@ -74,24 +73,8 @@ try {
   process.exit(1);
 }
 
-const ROOT = path.join(__dirname, '..');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 // ---- options -------------------------------------------------------------------
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (a.startsWith('--no-')) out[a.slice(5)] = 'false';
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[a.slice(2)] = argv[++i];
-    else out[a.slice(2)] = 'true';
-  }
-  return out;
-}
 const args = parseArgs(process.argv.slice(2));
 const num = (name, def) => (args[name] === undefined ? def : Number(args[name]));
 const O = {
@@ -129,46 +112,20 @@ const GROUP = 'g';
 
 // ---- environment ---------------------------------------------------------------
 
-function sh(cmd, cmdArgs) {
-  try {
-    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10000 }).trim();
-  } catch {
-    return null;
-  }
-}
-function cpuModel() {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
-  } catch {
-    // fall through
-  }
-  return (os.cpus()[0] && os.cpus()[0].model) || 'unknown';
-}
 const ENV = {
-  date: new Date().toISOString(),
-  nproc: Number(sh('nproc', [])) || os.cpus().length,
-  cpu: cpuModel(),
-  kernel: os.release(),
-  node: process.version,
-  redis: (/v=(\S+)/.exec(sh('redis-server', ['--version']) || '') || [])[1] || null,
+  ...machineInfo(),
+  redis: redisServerVersion(),
   ioredis: require('ioredis/package.json').version,
-  hiredis: sh('pkg-config', ['--modversion', 'hiredis']),
-  eventwire: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
-  loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+  hiredis: hiredisVersion(),
+  eventwire: eventwireVersion(),
+  loadavg: loadavg(),
 };
 
 // ---- redis-server ----------------------------------------------------------------
 
 let redis = null; // { child, port, url, pid }
 function cleanup() {
-  if (redis && redis.child.exitCode === null && redis.child.signalCode === null) {
-    try {
-      redis.child.kill('SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  stopRedis(redis);
 }
 process.on('exit', cleanup);
 for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -176,61 +133,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     cleanup();
     process.exit(130);
   });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function ping(port, timeoutMs) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    let buf = '';
-    const done = (v) => {
-      clearTimeout(t);
-      sock.destroy();
-      resolve(v);
-    };
-    const t = setTimeout(() => done(false), timeoutMs);
-    sock.on('connect', () => sock.write('PING\r\n'));
-    sock.on('data', (d) => {
-      buf += d;
-      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
-    });
-    sock.on('error', () => done(false));
-  });
-}
-
-async function startRedis() {
-  let lastErr = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const keep = (d) => {
-      if (out.length < 20000) out += d;
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (e) => keep(String(e)));
-    const end = Date.now() + 5000;
-    while (Date.now() < end && child.exitCode === null) {
-      if (await ping(port, 300)) return { child, port, url: `redis://127.0.0.1:${port}`, pid: child.pid };
-      await sleep(50);
-    }
-    lastErr = out.slice(-500);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-  throw new Error(`redis-server did not start: ${lastErr}`);
 }
 
 // ---- /proc readings ---------------------------------------------------------------

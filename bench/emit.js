@@ -37,27 +37,9 @@ const v8 = require('v8');
 const vm = require('vm');
 const path = require('path');
 const { EventEmitter2 } = require('eventemitter2');
+const { parseArgs } = require('./lib/common');
 
 // ---- options -------------------------------------------------------------
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      out[a.slice(2, eq)] = a.slice(eq + 1);
-    } else if (a.startsWith('--no-')) {
-      out[a.slice(5)] = 'false';
-    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
-      out[a.slice(2)] = argv[++i];
-    } else {
-      out[a.slice(2)] = 'true';
-    }
-  }
-  return out;
-}
 
 const args = parseArgs(process.argv.slice(2));
 function opt(name, env, def, parse) {

@@ -81,6 +81,7 @@ const {
   mergeHist,
   histPercentile,
 } = require('./lib/procs');
+const { parseArgs, sh: shCommon } = require('./lib/common');
 
 const { performance } = require('perf_hooks');
 
@@ -89,20 +90,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- options -----------------------------------------------------------------
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[a.slice(2)] = argv[++i];
-    else out[a.slice(2)] = 'true';
-  }
-  return out;
-}
-
-const args = parseArgs(process.argv.slice(2));
+// (no --no-NAME form here: `--no-x` sets args['no-x'])
+const args = parseArgs(process.argv.slice(2), { negations: false });
 const QUICK = args.quick === 'true';
 function opt(name, full, quick, parse = Number) {
   if (args[name] === undefined) return QUICK ? quick : full;
@@ -201,13 +190,7 @@ function findUwsDir() {
   return null;
 }
 
-function sh(cmd, cmdArgs) {
-  try {
-    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
+const sh = (cmd, cmdArgs) => shCommon(cmd, cmdArgs, 0); // no timeout
 
 const uws = findUwsDir();
 if (!uws && O.servers.includes('uws')) {

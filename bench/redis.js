@@ -55,32 +55,18 @@
 
 const fs = require('fs');
 const os = require('os');
-const net = require('net');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { performance } = require('perf_hooks');
 const { ServerProc, LoadgenProc, procCpuUs, machineBusyUs, median, mergeHist, histPercentile } = require('./lib/procs');
+const { sleep, parseArgs, sh, machineInfo, redisServerVersion, hiredisVersion, eventwireVersion, loadavg, startRedis, stopRedis } = require('./lib/common');
 const { EventBus } = require(path.join(__dirname, '..', 'lib', 'index.js'));
 
 const ROOT = path.join(__dirname, '..');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const immediate = () => new Promise((r) => setImmediate(r));
 
 // ---- options -------------------------------------------------------------------
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (a.startsWith('--no-')) out[a.slice(5)] = 'false';
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[a.slice(2)] = argv[++i];
-    else out[a.slice(2)] = 'true';
-  }
-  return out;
-}
 const args = parseArgs(process.argv.slice(2));
 function opt(name, def, parse = Number) {
   if (args[name] === undefined) return def;
@@ -129,34 +115,13 @@ const PAYLOAD_JSON = JSON.stringify(PAYLOAD);
 
 // ---- environment ------------------------------------------------------------------
 
-function sh(cmd, cmdArgs) {
-  try {
-    return execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10000 }).trim();
-  } catch {
-    return null;
-  }
-}
-function cpuModel() {
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
-  } catch {
-    // fall through
-  }
-  return (os.cpus()[0] && os.cpus()[0].model) || 'unknown';
-}
-const redisVersionLine = sh('redis-server', ['--version']) || '';
 const ENV = {
-  date: new Date().toISOString(),
-  nproc: Number(sh('nproc', [])) || os.cpus().length,
-  cpu: cpuModel(),
-  kernel: os.release(),
-  node: process.version,
-  redis: (/v=(\S+)/.exec(redisVersionLine) || [])[1] || null,
+  ...machineInfo(),
+  redis: redisServerVersion(),
   redisBenchmark: sh('redis-benchmark', ['--version']),
-  hiredis: sh('pkg-config', ['--modversion', 'hiredis']),
-  eventwire: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
-  loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+  hiredis: hiredisVersion(),
+  eventwire: eventwireVersion(),
+  loadavg: loadavg(),
 };
 
 // ---- processes we own ----------------------------------------------------------------
@@ -169,13 +134,7 @@ let redis = null; // { child, port, url }
 function cleanup() {
   for (const p of live) p.kill();
   live.clear();
-  if (redis && redis.child.exitCode === null && redis.child.signalCode === null) {
-    try {
-      redis.child.kill('SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  stopRedis(redis);
   try {
     fs.rmSync(tmp, { recursive: true, force: true });
   } catch {
@@ -188,65 +147,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     cleanup();
     process.exit(130);
   });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Sends one inline command and resolves the first reply line (bounded). */
-function redisLine(port, line, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    let buf = '';
-    const done = (v) => {
-      clearTimeout(t);
-      sock.destroy();
-      resolve(v);
-    };
-    const t = setTimeout(() => done(null), timeoutMs);
-    sock.on('connect', () => sock.write(`${line}\r\n`));
-    sock.on('data', (d) => {
-      buf += d.toString();
-      if (buf.includes('\r\n')) done(buf.slice(0, buf.indexOf('\r\n')));
-    });
-    sock.on('error', () => done(null));
-  });
-}
-
-async function startRedis() {
-  let lastErr = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      if (out.length < 20000) out += d;
-    });
-    child.stderr.on('data', (d) => {
-      if (out.length < 20000) out += d;
-    });
-    child.on('error', (e) => {
-      out += String(e);
-    });
-    const end = Date.now() + 5000;
-    while (Date.now() < end && child.exitCode === null) {
-      if ((await redisLine(port, 'PING', 300)) === '+PONG') return { child, port, url: `redis://127.0.0.1:${port}`, pid: child.pid };
-      await sleep(50);
-    }
-    lastErr = out.slice(-500);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-  throw new Error(`redis-server did not start: ${lastErr}`);
 }
 
 function redisCli(...cmd) {
