@@ -232,6 +232,9 @@ void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *
 
 static void ew__on_record(const ew__record_t *r, void *arg) {
   ew_engine_t *e = arg;
+  /* Counted before its publish() is answered: a caller that awaited the id
+   * sees the event in stats(). */
+  atomic_fetch_add_explicit(&e->events_in, 1, memory_order_relaxed);
   if (e->redis) {
     /* Redis mode: fan-out follows the stream (the relay), except while Redis
      * is down: then local clients get the event now, and the relay skips it. */
@@ -261,9 +264,8 @@ static void ew__on_record(const ew__record_t *r, void *arg) {
 
 static void ew__on_batch(ew_engine_t *e, const ew__cmd_t *c) {
   size_t bad = 0;
-  size_t n = ew__batch_parse(c->data, c->len, ew__on_record, e, &bad);
+  ew__batch_parse(c->data, c->len, ew__on_record, e, &bad); /* counts events_in */
   atomic_fetch_add(&e->batches_in, 1);
-  atomic_fetch_add(&e->events_in, n - bad);
   atomic_fetch_add(&e->bad_records, bad);
   atomic_fetch_add(&e->bytes_in, c->len);
   if (c->req) ew__engine_post(e, EW_MSG_REPLY, c->req, 0, NULL, 0);
