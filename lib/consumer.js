@@ -19,6 +19,7 @@
 // backoff). With more concurrency, events start in order but may finish in
 // any order, and a retried event may run after later ones.
 const { EventEmitter } = require('events');
+const { performance } = require('perf_hooks');
 const native = require('./native');
 const { makeError } = require('./errors');
 
@@ -33,8 +34,10 @@ const DEFAULTS = {
   ackTimeoutMs: 30000,
   startFrom: '$',
   closeTimeoutMs: 10000,
-  prefetch: 32,
+  prefetch: 256,
 };
+const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
+const HOLD_START = 32; // ... and this many entries before it has a pace
 const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const EMBEDDED_LOG_MAX = 100000;
 const DLQ_MAX = 10000;
@@ -125,6 +128,24 @@ class Consumer extends EventEmitter {
     return Math.max(0, limit - this._queue.length - this._inflight * per);
   }
 
+  /** How many entries to hold (Redis): about HOLD_MS of work at the pace the
+   * handler has shown, at most `prefetch`, at least what runs at once. Fast
+   * handlers get large reads (few round trips); slow ones hold little, so
+   * other workers of the group get the rest. */
+  holdTarget() {
+    const o = this._o;
+    const running = o.concurrency * (o.batchSize || 1);
+    if (!this._paceMs) return Math.max(running, Math.min(o.prefetch, HOLD_START));
+    const perEntryMs = this._paceMs / running;
+    return Math.max(running, Math.min(o.prefetch, Math.ceil(HOLD_MS / perEntryMs)));
+  }
+
+  // Moving average of one handler call's duration (ms), for holdTarget().
+  _pace(startedAt) {
+    const ms = Math.max(0.001, performance.now() - startedAt);
+    this._paceMs = this._paceMs ? this._paceMs * 0.9 + ms * 0.1 : ms;
+  }
+
   _give(entries) {
     for (const e of entries) this._held.set(e.id, e);
     this._queue.push(...entries);
@@ -185,18 +206,32 @@ class Consumer extends EventEmitter {
     this._attempt(entries, 1);
   }
 
+  // The object a handler gets. An envelope only this consumer holds (a
+  // Redis group's, parsed for it) is handed over as it is on the first try;
+  // shared ones (embedded groups) and retries get a copy, so nothing a
+  // handler changed is seen by another group or by the next try.
+  _event(e, attempt) {
+    const n = e.deliveries + attempt - 1;
+    if (attempt === 1 && e.own) {
+      e.envelope.attempt = n;
+      return e.envelope;
+    }
+    return { ...e.envelope, attempt: n };
+  }
+
   // One try of the handler; the slot stays taken through retries.
   _attempt(entries, attempt) {
     const o = this._o;
-    const events = entries.map((e) => ({ ...e.envelope, attempt: e.deliveries + attempt - 1 }));
+    const startedAt = performance.now();
     let result;
     try {
-      result = this._handler(o.batchSize ? events : events[0]);
+      result = this._handler(o.batchSize ? entries.map((e) => this._event(e, attempt)) : this._event(entries[0], attempt));
     } catch (err) {
       this._failed(entries, attempt, err);
       return;
     }
     if (!result || typeof result.then !== 'function') {
+      this._pace(startedAt);
       this._succeeded(entries); // a synchronous handler: no promise, no timer
       return;
     }
@@ -208,6 +243,7 @@ class Consumer extends EventEmitter {
       if (run.settled) return;
       run.settled = true;
       this._running.delete(run);
+      this._pace(startedAt);
       this._succeeded(entries);
     }, (err) => {
       if (run.settled) return;
@@ -242,8 +278,16 @@ class Consumer extends EventEmitter {
   _succeeded(entries) {
     this._stats.processed += entries.length;
     this._drop(entries);
-    this._acks.push(this.group.ack(this, entries));
+    this._track(this.group.ack(this, entries));
     this._done();
+  }
+
+  // Acks and dead letters on their way, for close(); a turn's acks share
+  // one promise, kept once.
+  _track(p) {
+    if (this._acks[this._acks.length - 1] === p) return;
+    this._acks.push(p);
+    if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
   }
 
   _failed(entries, attempt, err) {
@@ -261,14 +305,13 @@ class Consumer extends EventEmitter {
       this.group.release(this, entries, true); // another consumer (or a later one) gets them
     } else {
       this._stats.deadLettered += entries.length;
-      this._acks.push(this.group.deadLetter(this, entries, err, attempt));
+      this._track(this.group.deadLetter(this, entries, err, attempt));
     }
     this._done();
   }
 
   _done() {
     this._inflight--;
-    if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
     if (this._pumping) {
       this._repump = true; // the running loop continues (and asks the group)
     } else {
@@ -516,11 +559,10 @@ class RedisGroup {
     this.deadLetterOn = options.deadLetter !== false;
     this.ackTimeoutMs = options.ackTimeoutMs;
     this.consumers = [];
-    this.fetching = new Set(); // consumers with an XREADGROUP out
-    this.prefetch = options.prefetch; // entries a consumer may hold beyond what runs: fewer round trips
+    this.fetching = new Map(); // consumer -> reads out (at most 2)
+    this.asked = new Map(); // consumer -> entries those reads asked for
     this.drainOnClose = true;
-    this.acking = []; // ids acked in this turn: one XACK (per 500) on the next
-    this.ackWaiters = [];
+    this.ackRound = null; // { ids, done }: the acks of this turn, sent on the next
     this.again = new Set();
     this.info = { lag: 0, pending: 0 };
     this.overflow = 0;
@@ -553,36 +595,55 @@ class RedisGroup {
   }
 
   // New entries (relay), room freed (acks), or the periodic tick. Nothing
-  // while Redis is down: health() reports that; the tick tries again.
+  // while Redis is down: health() reports that; the tick tries again. Up to
+  // two reads per consumer are out at once, so the next batch is on its way
+  // while this one is handled.
   pull() {
     if (this.closed || !this.bus._redisUp()) return;
     for (const c of this.consumers) {
-      const room = c.capacity(this.prefetch);
-      // Fetch in chunks, not one entry per freed slot.
-      if (room <= 0 || (room < this.prefetch / 2 && c._queue.length > 0)) continue;
-      if (this.fetching.has(c)) {
-        this.again.add(c);
+      const asked = this.asked.get(c) || 0;
+      const out = this.fetching.get(c) || 0;
+      const hold = c.holdTarget();
+      const room = c.capacity(hold) - asked;
+      // Fetch in chunks, not one entry per freed slot; a read coming back
+      // asks again.
+      if (out >= 2 || room <= 0 || (room < hold / 2 && c._queue.length + asked > 0)) {
+        if (out) this.again.add(c);
         continue;
       }
-      this.fetch(c, Math.min(room, 512));
+      this.fetch(c, Math.min(room, 1000));
     }
   }
 
   fetch(c, count) {
-    this.fetching.add(c);
-    this.bus._redis(['XREADGROUP', 'GROUP', this.name, c.name, 'COUNT', String(count), 'STREAMS', this.stream, '>'])
-      .then((reply) => {
-        const entries = reply && reply[0] ? reply[0][1] : [];
-        this.take(c, entries, () => 1);
-      }, (err) => {
+    this.fetching.set(c, (this.fetching.get(c) || 0) + 1);
+    this.asked.set(c, (this.asked.get(c) || 0) + count);
+    this.bus._groupRead(this.name, c.name, count, this.patterns)
+      .then((items) => this.give(c, items || [], 1), (err) => {
         // Redis restarted empty (or the stream was deleted): make the group again.
         if (/NOGROUP/.test(err.message)) this.create('0');
         else this.report(err);
       })
-      .finally(() => {
-        this.fetching.delete(c);
-        if (this.again.delete(c)) this.pull();
-      });
+      .finally(() => this.fetched(c, count));
+  }
+
+  fetched(c, count) {
+    this.asked.set(c, this.asked.get(c) - count);
+    this.fetching.set(c, this.fetching.get(c) - 1);
+    if (this.again.delete(c)) this.pull();
+  }
+
+  // Entries the engine already filtered: [[streamId, envelope], ...].
+  give(c, items, deliveries) {
+    const give = [];
+    for (const [rid, env] of items) {
+      if (!c._held.has(env.id)) give.push({ id: env.id, rid, envelope: env, deliveries, own: true });
+    }
+    if (give.length) {
+      if (c._closed) this.release(c, give);
+      else c._give(give);
+    }
+    if (items.length && !c._closed) this.pull();
   }
 
   create(start) {
@@ -611,24 +672,27 @@ class RedisGroup {
     if (entries.length && !c._closed) this.pull();
   }
 
-  // Acks of one turn go out together, in XACKs of at most 500 ids.
+  // Acks of one turn go out together, in XACKs of at most 500 ids; every
+  // ack of the turn shares one promise (settled when they are all answered).
   ack(consumer, entries) {
-    for (const e of entries) this.acking.push(e.rid || e.id);
-    return new Promise((resolve) => {
-      this.ackWaiters.push(resolve);
-      if (this.acking.length === entries.length) setImmediate(() => this.flushAcks());
-    });
+    if (!this.ackRound) {
+      const round = { ids: [], done: null };
+      round.done = new Promise((resolve) => setImmediate(() => this.flushAcks(round, resolve)));
+      this.ackRound = round;
+    }
+    for (const e of entries) this.ackRound.ids.push(e.rid || e.id);
+    return this.ackRound.done;
   }
 
-  flushAcks() {
-    const ids = this.acking.splice(0);
-    const waiters = this.ackWaiters.splice(0);
+  flushAcks(round, resolve) {
+    if (this.ackRound === round) this.ackRound = null;
+    const { ids } = round;
     const sent = [];
     for (let i = 0; i < ids.length; i += 500) {
       sent.push(this.bus._redis(['XACK', this.stream, this.name, ...ids.slice(i, i + 500)])
         .catch((err) => this.report(err)));
     }
-    Promise.all(sent).then(() => waiters.forEach((w) => w()));
+    Promise.all(sent).then(() => resolve());
   }
 
   // Left pending in Redis: XAUTOCLAIM hands them to a live consumer once idle
@@ -638,7 +702,7 @@ class RedisGroup {
   deadLetter(consumer, entries, err, attempts) {
     return Promise.all(entries.map((e) => {
       const done = this.deadLetterOn
-        ? this.bus._redis(['XADD', this.dlqStream, '*', 'id', e.id, 'e', JSON.stringify(e.envelope),
+        ? this.bus._redis(['XADD', this.dlqStream, '*', 'id', e.id, 'e', JSON.stringify({ ...e.envelope, attempt: undefined }),
           'error', String(err && err.message ? err.message : err), 'code', String((err && err.code) || ''),
           'attempts', String(e.deliveries + attempts - 1), 'consumer', consumer.name, 'group', this.name,
           'failedAt', String(Date.now())])
@@ -661,9 +725,10 @@ class RedisGroup {
       }
     }
     for (const c of this.consumers) {
-      const room = c.capacity(this.prefetch);
-      if (room <= 0 || this.fetching.has(c)) continue;
-      this.fetching.add(c);
+      const room = c.capacity(c.holdTarget());
+      if (room <= 0 || this.fetching.get(c)) continue;
+      this.fetching.set(c, 1);
+      this.asked.set(c, (this.asked.get(c) || 0) + room);
       this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.ackTimeoutMs), '0-0', 'COUNT', String(room)])
         .then(async (reply) => {
           const entries = (reply && reply[1]) || [];
@@ -675,10 +740,7 @@ class RedisGroup {
           for (const [id, , , n] of pend || []) counts.set(id, n);
           this.take(c, entries, (id) => counts.get(id) || 2);
         }, () => {})
-        .finally(() => {
-          this.fetching.delete(c);
-          if (this.again.delete(c)) this.pull();
-        });
+        .finally(() => this.fetched(c, room));
       break; // one claim round per tick
     }
     if (this.deadLetterOn) {

@@ -302,11 +302,21 @@ class EventBus extends EventEmitter2 {
   // One non-blocking Redis command on the engine's connection: the reply as
   // JSON (arrays, strings, numbers, null).
   _redis(args) {
+    return this._redisCall('redis', args);
+  }
+
+  // XREADGROUP filtered and encoded on the engine thread (consumer groups):
+  // resolves with [[streamId, envelope], ...].
+  _groupRead(group, consumer, count, patterns) {
+    return this._redisCall('groupRead', [group, consumer, String(count), ...patterns]);
+  }
+
+  _redisCall(method, args) {
     const st = this[kState];
     if (!st.engine) return Promise.reject(makeError('ERR_CLOSED', 'the bus is closed'));
     const req = this._nextReq();
     const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'redis', resolve, reject }));
-    const rc = st.engine.redis(args.map(String), req);
+    const rc = st.engine[method](args.map(String), req);
     if (rc !== 0) {
       st.pending.delete(req);
       return Promise.reject(fromErrno(rc));

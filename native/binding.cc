@@ -68,6 +68,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("answer", &Engine::Answer),
                         InstanceMethod("health", &Engine::Health),
                         InstanceMethod("redis", &Engine::Redis),
+                        InstanceMethod("groupRead", &Engine::GroupRead),
                         InstanceMethod("redisWatch", &Engine::RedisWatch),
                         InstanceMethod("close", &Engine::Close),
                         InstanceMethod("dispose", &Engine::Dispose),
@@ -272,10 +273,18 @@ class Engine : public Napi::ObjectWrap<Engine> {
   }
 
   // redis(args: string[], req) -> 0 | EW_E*: one non-blocking Redis command
-  Napi::Value Redis(const Napi::CallbackInfo &info) {
+  Napi::Value Redis(const Napi::CallbackInfo &info) { return RedisArgs(info, ew_engine_redis_command); }
+
+  // groupRead([group, consumer, count, ...patterns], req) -> 0 | EW_E*:
+  // XREADGROUP filtered on the engine thread (ew_engine_group_read).
+  Napi::Value GroupRead(const Napi::CallbackInfo &info) { return RedisArgs(info, ew_engine_group_read); }
+
+  // Joins string arguments into the NUL-separated block the engine takes.
+  Napi::Value RedisArgs(const Napi::CallbackInfo &info,
+                        int (*fn)(ew_engine_t *, const char *, size_t, int, uint32_t)) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
-    if (info.Length() < 2 || !info[0].IsArray()) return Napi::Number::New(env, EW_EINVAL);
+    if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsNumber()) return Napi::Number::New(env, EW_EINVAL);
     Napi::Array a = info[0].As<Napi::Array>();
     std::string joined;
     for (uint32_t i = 0; i < a.Length(); i++) {
@@ -284,8 +293,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
       joined += arg;
       joined.push_back('\0');
     }
-    return Napi::Number::New(env, ew_engine_redis_command(engine_, joined.data(), joined.size(), (int)a.Length(),
-                                                          info[1].As<Napi::Number>().Uint32Value()));
+    return Napi::Number::New(env, fn(engine_, joined.data(), joined.size(), (int)a.Length(),
+                                     info[1].As<Napi::Number>().Uint32Value()));
   }
 
   Napi::Value RedisWatch(const Napi::CallbackInfo &info) {

@@ -275,6 +275,14 @@ int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *messag
  * (EW_EREDIS_UNAVAILABLE with Redis's message). `args` is a NUL-separated
  * list of `n` (1..100,000) arguments in `len` bytes (arguments cannot hold NUL). */
 int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
+/* Redis mode: reads new entries for a consumer group (XREADGROUP ... COUNT
+ * count STREAMS <stream> >) and filters them on the engine thread. `args`
+ * as above: group, consumer, count, then one or more patterns (n >= 4).
+ * Entries outside the patterns, dead letters retried for another group and
+ * entries eventwire did not write (counted in bad_records) are XACKed
+ * unseen. The answer is EW_MSG_REPLY(req): value 0 with the JSON array
+ * [[streamId, envelope], ...] in stream order, or an error as above. */
+int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
 /* Redis mode: post EW_MSG_STREAM whenever the relay reads new entries. */
 int ew_engine_redis_watch(ew_engine_t *e, int on);
 

@@ -432,7 +432,10 @@ static void ew__on_redis_command(ew_engine_t *e, const ew__cmd_t *c) {
     argl[n++] = l;
     p += l + 1;
   }
-  ew__redis_command(e->redis, argv, argl, n, c->req);
+  if (c->kind == EW__CMD_GROUP_READ)
+    ew__redis_group_read(e->redis, argv, argl, n, c->req);
+  else
+    ew__redis_command(e->redis, argv, argl, n, c->req);
   ew__free(argv);
   ew__free(argl);
 }
@@ -493,7 +496,8 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
         case EW__CMD_HISTORY: ew__on_history(e, c); break;
         case EW__CMD_ANSWER: ew__on_answer(e, c); break;
         case EW__CMD_HEALTH: ew__on_health(e, c); break;
-        case EW__CMD_REDIS: ew__on_redis_command(e, c); break;
+        case EW__CMD_REDIS:
+        case EW__CMD_GROUP_READ: ew__on_redis_command(e, c); break;
         case EW__CMD_WATCH:
           if (e->redis) ew__redis_watch(e->redis, (int)c->arg);
           break;
@@ -697,13 +701,22 @@ int ew_engine_health(ew_engine_t *e, uint32_t req) {
   return ew__engine_push(e, c);
 }
 
-int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req) {
+static int ew__redis_push(ew_engine_t *e, ew__cmd_kind_t kind, const char *args, size_t len, int n, uint32_t req) {
   if (!e || n <= 0 || n > 100000 || (!args && len)) return EW_EINVAL;
-  ew__cmd_t *c = ew__cmd_new(EW__CMD_REDIS, args, len);
+  ew__cmd_t *c = ew__cmd_new(kind, args, len);
   if (!c) return EW_ENOMEM;
   c->arg = n;
   c->req = req;
   return ew__engine_push(e, c);
+}
+
+int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req) {
+  return ew__redis_push(e, EW__CMD_REDIS, args, len, n, req);
+}
+
+int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req) {
+  if (n < 4) return EW_EINVAL;
+  return ew__redis_push(e, EW__CMD_GROUP_READ, args, len, n, req);
 }
 
 int ew_engine_redis_watch(ew_engine_t *e, int on) {

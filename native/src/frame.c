@@ -150,6 +150,34 @@ ew__prio_t ew__prio_parse(const char *s, size_t len) {
   return EW__PRIO_NORMAL;
 }
 
+void ew__envelope_json(ew__buf_t *b, const ew__event_fields_t *f) {
+  ew__buf_add(b, "{\"id\":\"", 7);
+  ew__buf_add(b, f->id, f->id_len);
+  ew__buf_add(b, "\",\"type\":", 9);
+  ew__buf_add_json_str(b, f->type, f->type_len);
+  ew__buf_add(b, ",\"data\":", 8);
+  ew__buf_add(b, f->data, f->data_len);
+  if (f->source_len) {
+    ew__buf_add(b, ",\"source\":", 10);
+    ew__buf_add_json_str(b, f->source, f->source_len);
+  }
+  ew__buf_add(b, ",\"timestamp\":", 13);
+  ew__buf_add(b, f->ts, f->ts_len);
+  if (f->priority_len) {
+    ew__buf_add(b, ",\"priority\":", 12);
+    ew__buf_add_json_str(b, f->priority, f->priority_len);
+  }
+  if (f->metadata_len) {
+    ew__buf_add(b, ",\"metadata\":", 12);
+    ew__buf_add(b, f->metadata, f->metadata_len);
+  }
+  if (f->version_len) {
+    ew__buf_add(b, ",\"version\":", 11);
+    ew__buf_add(b, f->version, f->version_len);
+  }
+  ew__buf_add(b, "}", 1);
+}
+
 ew__frame_t *ew__frame_event(const ew__event_fields_t *f) {
   uint64_t ms, seq;
   if (ew__id_parse(f->id, f->id_len, &ms, &seq)) return NULL;
@@ -157,31 +185,7 @@ ew__frame_t *ew__frame_event(const ew__event_fields_t *f) {
   ew__buf_init(&b);
   ew__buf_reserve(&b, 10 + 96 + f->type_len + f->source_len + f->metadata_len + f->data_len);
   b.len = 10; /* room for the largest header; the real one is moved in below */
-  ew__buf_add(&b, "{\"id\":\"", 7);
-  ew__buf_add(&b, f->id, f->id_len);
-  ew__buf_add(&b, "\",\"type\":", 9);
-  ew__buf_add_json_str(&b, f->type, f->type_len);
-  ew__buf_add(&b, ",\"data\":", 8);
-  ew__buf_add(&b, f->data, f->data_len);
-  if (f->source_len) {
-    ew__buf_add(&b, ",\"source\":", 10);
-    ew__buf_add_json_str(&b, f->source, f->source_len);
-  }
-  ew__buf_add(&b, ",\"timestamp\":", 13);
-  ew__buf_add(&b, f->ts, f->ts_len);
-  if (f->priority_len) {
-    ew__buf_add(&b, ",\"priority\":", 12);
-    ew__buf_add_json_str(&b, f->priority, f->priority_len);
-  }
-  if (f->metadata_len) {
-    ew__buf_add(&b, ",\"metadata\":", 12);
-    ew__buf_add(&b, f->metadata, f->metadata_len);
-  }
-  if (f->version_len) {
-    ew__buf_add(&b, ",\"version\":", 11);
-    ew__buf_add(&b, f->version, f->version_len);
-  }
-  ew__buf_add(&b, "}", 1);
+  ew__envelope_json(&b, f);
   if (b.failed) {
     ew__buf_free(&b);
     return NULL;

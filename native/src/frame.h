@@ -48,6 +48,10 @@ typedef struct ew__event_fields {
   size_t type_len, id_len, ts_len, priority_len, source_len, metadata_len, version_len, data_len;
 } ew__event_fields_t;
 
+struct ew__buf;
+/* Appends the envelope JSON {"id","type","data",...} of f to b (the data,
+ * metadata, version and timestamp texts are copied as they are). */
+void ew__envelope_json(struct ew__buf *b, const ew__event_fields_t *f);
 /* Builds the shared frame of an event (refs = 1), or NULL (bad id, OOM). */
 ew__frame_t *ew__frame_event(const ew__event_fields_t *f);
 /* A WebSocket frame with one owner: opcode 1 text, 8 close, 9 ping, 10 pong. */

@@ -21,6 +21,7 @@ typedef enum ew__cmd_kind {
   EW__CMD_ANSWER,    /* JS settles a pending request: token in req, error in arg, message in data */
   EW__CMD_HEALTH,    /* answer req with the health JSON */
   EW__CMD_REDIS,     /* a Redis command: count in arg, NUL-separated args in data */
+  EW__CMD_GROUP_READ, /* like EW__CMD_REDIS: group NUL consumer NUL count NUL pattern... */
   EW__CMD_WATCH,     /* arg: post EW_MSG_STREAM on new stream entries or not */
   EW__CMD_CLOSE
 } ew__cmd_kind_t;

@@ -36,6 +36,11 @@ void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, s
  * answers req with the reply as JSON (EW_MSG_REPLY: value 0 and the JSON, or
  * EW_EREDIS_UNAVAILABLE and the error text). argv: n strings. */
 void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
+/* XREADGROUP for a consumer group, filtered here (redis_group.c). argv:
+ * group, consumer, count, pattern... (n >= 4). Answers req with a JSON array
+ * [[streamId, envelope], ...] of the entries the group takes; the others are
+ * XACKed at once. */
+void ew__redis_group_read(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
 /* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer
  * groups fetch then). */
 void ew__redis_watch(ew__redis_t *r, int on);

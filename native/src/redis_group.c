@@ -1,0 +1,172 @@
+/*
+ * redis_group.c - the consumer-group read (bus.consume in Redis mode):
+ * XREADGROUP on the command connection, with the reply filtered and encoded
+ * here on the engine thread rather than in JS. Entries the group does not
+ * take (a type outside its patterns, a dead letter retried for another
+ * group, an entry eventwire did not write) are XACKed at once; the rest go
+ * to JS as one JSON array of ready envelopes, [[streamId, envelope], ...],
+ * which JS turns into objects with a single JSON.parse.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "frame.h"
+#include "json.h"
+#include "names.h"
+#include "redis_int.h"
+
+/* What the reply callback needs: the group's name and patterns, copied. */
+typedef struct ew__group_read {
+  ew__redis_t *r;
+  uint32_t req;
+  int npatterns;
+  char *group;
+  const char **pattern;
+  size_t *pattern_len;
+  char block[]; /* pattern[], pattern_len[], then the strings (the members
+                   above keep block 8-byte aligned for the two arrays) */
+} ew__group_read_t;
+
+/* Raw JSON spliced into the envelope must be one JSON value each. */
+static int ew__raw_json_ok(const char *s, size_t len) {
+  ew__json_info_t info;
+  return len == 0 || ew__json_check(s, len, &info) == 0;
+}
+
+/* 1 when group g takes the entry (and fills f), 0 when it is acked unseen,
+ * -1 when eventwire did not write it (acked unseen and counted). */
+static int ew__group_takes(const ew__group_read_t *g, const redisReply *entry, const char *delim,
+                           ew__event_fields_t *f) {
+  if (ew__redis_entry_fields(entry, delim, f)) return -1;
+  size_t tl;
+  const redisReply *target = ew__redis_field(entry->element[1], "g", &tl);
+  if (target && (tl != strlen(g->group) || memcmp(target->str, g->group, tl))) return 0;
+  if (!ew__raw_json_ok(f->data, f->data_len) || !ew__raw_json_ok(f->ts, f->ts_len) ||
+      !ew__raw_json_ok(f->metadata, f->metadata_len) || !ew__raw_json_ok(f->version, f->version_len))
+    return -1;
+  for (int i = 0; i < g->npatterns; i++)
+    if (ew__pattern_match(g->pattern[i], g->pattern_len[i], f->type, f->type_len, delim)) return 1;
+  return 0;
+}
+
+static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__group_read_t *g = priv;
+  ew__redis_t *r = g->r;
+  redisReply *reply = reply_;
+  if (!reply) {
+    ew__engine_post(r->e, EW_MSG_REPLY, g->req, EW_EREDIS_UNAVAILABLE, "connection lost", 15);
+  } else if (reply->type == REDIS_REPLY_ERROR) {
+    ew__engine_post(r->e, EW_MSG_REPLY, g->req, EW_EREDIS_UNAVAILABLE, reply->str, reply->len);
+  } else {
+    /* [[stream, [entry...]]] or nil when nothing is new. */
+    const redisReply *entries = NULL;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 && reply->element[0]->type == REDIS_REPLY_ARRAY &&
+        reply->element[0]->elements == 2 && reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
+      entries = reply->element[0]->element[1];
+    size_t n = entries ? entries->elements : 0;
+    ew__buf_t b;
+    ew__buf_init(&b);
+    ew__buf_add(&b, "[", 1);
+    const char **skip = n ? ew__malloc((n + 3) * sizeof *skip) : NULL;
+    size_t *skip_len = n ? ew__malloc((n + 3) * sizeof *skip_len) : NULL;
+    size_t nskip = 0, ngive = 0;
+    for (size_t i = 0; i < n; i++) {
+      const redisReply *entry = entries->element[i];
+      /* An entry deleted after it was added to the group comes back with nil fields. */
+      if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING)
+        continue;
+      ew__event_fields_t f;
+      int takes = ew__group_takes(g, entry, r->e->delim, &f);
+      if (takes != 1) {
+        if (takes < 0 && entry->element[1]->type == REDIS_REPLY_ARRAY) atomic_fetch_add(&r->e->bad_records, 1);
+        if (skip) {
+          skip[3 + nskip] = entry->element[0]->str;
+          skip_len[3 + nskip++] = entry->element[0]->len;
+        }
+        continue;
+      }
+      /* A dead letter retried keeps its first id (field o): the idempotency key. */
+      size_t ol;
+      const redisReply *orig = ew__redis_field(entry->element[1], "o", &ol);
+      if (orig) {
+        f.id = orig->str;
+        f.id_len = ol;
+      }
+      if (ngive++) ew__buf_add(&b, ",", 1);
+      ew__buf_add(&b, "[\"", 2);
+      ew__buf_add(&b, entry->element[0]->str, entry->element[0]->len);
+      ew__buf_add(&b, "\",", 2);
+      ew__envelope_json(&b, &f);
+      ew__buf_add(&b, "]", 1);
+    }
+    ew__buf_add(&b, "]", 1);
+    if (nskip) {
+      skip[0] = "XACK";
+      skip_len[0] = 4;
+      skip[1] = r->stream;
+      skip_len[1] = strlen(r->stream);
+      skip[2] = g->group;
+      skip_len[2] = strlen(g->group);
+      if (r->cmd.ready) redisAsyncCommandArgv(r->cmd.ac, NULL, NULL, (int)(nskip + 3), skip, skip_len);
+    }
+    if (n && (!skip || !skip_len)) b.failed = 1;
+    if (b.failed)
+      ew__engine_post(r->e, EW_MSG_REPLY, g->req, EW_ENOMEM, NULL, 0);
+    else
+      ew__engine_post(r->e, EW_MSG_REPLY, g->req, 0, b.data, b.len);
+    ew__free(skip);
+    ew__free(skip_len);
+    ew__buf_free(&b);
+  }
+  ew__free(g);
+}
+
+void ew__redis_group_read(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req) {
+  /* argv: group, consumer, count, pattern... */
+  if (n < 4) {
+    static const char msg[] = "group read needs a group, a consumer, a count and a pattern";
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EINVAL, msg, sizeof msg - 1);
+    return;
+  }
+  if (!r->cmd.ready) {
+    const char *why = r->last_error[0] ? r->last_error : "not connected";
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, why, strlen(why));
+    return;
+  }
+  int np = n - 3;
+  size_t strings = argl[0] + 1;
+  for (int i = 3; i < n; i++) strings += argl[i] + 1;
+  ew__group_read_t *g = ew__malloc(sizeof *g + (size_t)np * (sizeof(char *) + sizeof(size_t)) + strings);
+  if (!g) {
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_ENOMEM, NULL, 0);
+    return;
+  }
+  g->r = r;
+  g->req = req;
+  g->npatterns = np;
+  g->pattern = (const char **)(void *)g->block;
+  g->pattern_len = (size_t *)(void *)(g->block + (size_t)np * sizeof(char *));
+  char *s = g->block + (size_t)np * (sizeof(char *) + sizeof(size_t));
+  g->group = s;
+  memcpy(s, argv[0], argl[0]);
+  s[argl[0]] = '\0';
+  s += argl[0] + 1;
+  for (int i = 0; i < np; i++) {
+    memcpy(s, argv[3 + i], argl[3 + i]);
+    s[argl[3 + i]] = '\0';
+    g->pattern[i] = s;
+    g->pattern_len[i] = argl[3 + i];
+    s += argl[3 + i] + 1;
+  }
+  const char *cmd[] = {"XREADGROUP", "GROUP", argv[0], argv[1], "COUNT", argv[2], "STREAMS", r->stream, ">"};
+  size_t cmdl[] = {10, 5, argl[0], argl[1], 5, argl[2], 7, strlen(r->stream), 1};
+  if (redisAsyncCommandArgv(r->cmd.ac, ew__on_group_read, g, 9, cmd, cmdl) != REDIS_OK) {
+    ew__free(g);
+    static const char msg[] = "the command could not be queued";
+    ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, msg, sizeof msg - 1);
+  }
+}
