@@ -646,10 +646,14 @@ class RedisGroup {
     if (items.length && !c._closed) this.pull();
   }
 
+  // After the bus has connected: a consume() right after `new EventBus()`
+  // must not fail (and must not create the group later at '0' instead).
   create(start) {
-    this.ready = this.bus._redis(['XGROUP', 'CREATE', this.stream, this.name, start, 'MKSTREAM']).catch((err) => {
-      if (!/BUSYGROUP/.test(err.message)) throw err;
-    });
+    this.ready = this.bus._redisReady()
+      .then(() => this.bus._redis(['XGROUP', 'CREATE', this.stream, this.name, start, 'MKSTREAM']))
+      .catch((err) => {
+        if (!/BUSYGROUP/.test(err.message)) throw err;
+      });
     this.ready.catch((err) => this.bus._report(err));
     return this.ready;
   }

@@ -677,3 +677,56 @@ test('an event waiting for its retry in a live consumer is not claimed by anothe
   await closeBuses(busA, busB);
   expect(native.allocLive()).toBe(0);
 });
+
+test("consume() right after new EventBus() (not connected yet): the group is made once Redis is up, at '$', with no error", async () => {
+  const server = await startRedis();
+  const pre = await openBus(server);
+  await pre.publish('early.old', { n: -1 }); // before the groups exist: '$' must skip it
+  // Several buses in a row: the second and later ones of a process used to
+  // send XGROUP CREATE before their connection was up.
+  const errors = [];
+  const handled = [[], [], []];
+  const fresh = [0, 1, 2].map((i) => {
+    const bus = new EventBus({ redis: server.url() });
+    bus.on('error', (err) => errors.push(err.message));
+    buses.push(bus);
+    bus.consume('early.*', (e) => { handled[i].push(e.data.n); }, { group: `g${i}` }); // synchronously: no connection yet
+    return bus;
+  });
+  await waitGroups(server, ['g0', 'g1', 'g2']);
+  await Promise.all(range(0, 5).map((n) => pre.publish('early.x', { n })));
+  await waitFor(() => handled.every((h) => h.length >= 5), { timeoutMs: 5000, what: '5 events in each group' });
+  await sleep(100);
+  expect({ handled: handled.map((h) => h.sort((a, b) => a - b)), errors }).toEqual({ handled: [range(0, 5), range(0, 5), range(0, 5)], errors: [] });
+  await closeBuses(pre, ...fresh);
+});
+
+test('entries the group does not take are acked unseen by the engine: other types, foreign entries, bad JSON, a dead letter retried for another group', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const handled = [];
+  bus.consume('take.*', (e) => { handled.push(e); }, { group: 'g' });
+  await waitGroups(server, ['g']);
+  const before = bus.stats().engine.badRecords;
+  const now = String(Date.now());
+  const xadd = (...fields) => server.command('XADD', STREAM, '*', ...fields);
+  await bus.publish('other.x', { skip: 'pattern' });
+  await xadd('foo', 'bar'); // not written by eventwire
+  await xadd('t', 'take.bad', 'ts', now, 'd', '{"broken":'); // data is not JSON
+  await xadd('t', 'take.bad', 'ts', 'soon', 'd', '{}'); // timestamp is not a number
+  await xadd('t', 'take.bad', 'ts', now, 'd', '{}', 'm', 'not json'); // metadata is not JSON
+  await xadd('t', 'bad..type', 'ts', now, 'd', '{}'); // not a valid event name
+  await xadd('t', 'take.other', 'ts', now, 'd', '{"n":1}', 'g', 'another-group', 'o', '1-1'); // someone else's retry
+  await xadd('t', 'take.mine', 'ts', now, 'd', '{"n":2}', 'g', 'g', 'o', '5-5'); // this group's retry: the first id
+  const id = await bus.publish('take.ok', { n: 3 }, { metadata: { m: [1, '"'] }, priority: 'high' });
+  await waitFor(() => handled.length >= 2, { timeoutMs: 5000, what: 'the two entries the group takes' });
+  await waitFor(async () => (await xpending(server, 'g')) === 0, { timeoutMs: 5000, what: 'nothing left pending' });
+  expect(handled.map((e) => [e.id, e.type, e.data])).toEqual([['5-5', 'take.mine', { n: 2 }], [id, 'take.ok', { n: 3 }]]);
+  expect(handled[1]).toMatchObject({ priority: 'high', metadata: { m: [1, '"'] }, attempt: 1 });
+  expect(typeof handled[1].timestamp).toBe('number');
+  // The relay also sees the foreign entries (counted there too), so at least the five.
+  expect(bus.stats().engine.badRecords - before).toBeGreaterThanOrEqual(5);
+  expect(busErrors.get(bus)).toEqual([]);
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
