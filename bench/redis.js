@@ -11,6 +11,7 @@
 //        [--paced-seconds 3] [--no-paced] [--quiet-pct 25] [--quiet-wait 1.5]
 //        [--clean-pct 30] [--max-seconds 170]
 //        [--write-md] [--md-file FILE]
+// (--rounds 0, --lat-runs 0 or --fan-rounds 0 skips that part.)
 //
 // Measures:
 //   1. Publish throughput. `await bus.publish()` of --n small events (the
@@ -68,10 +69,12 @@ const immediate = () => new Promise((r) => setImmediate(r));
 // ---- options -------------------------------------------------------------------
 
 const args = parseArgs(process.argv.slice(2));
+// Counts of runs may be 0 (that part is skipped); everything else must be > 0.
+const MAY_BE_ZERO = new Set(['rounds', 'lat-runs', 'fan-rounds']);
 function opt(name, def, parse = Number) {
   if (args[name] === undefined) return def;
   const v = parse(args[name]);
-  if (v === undefined || (typeof v === 'number' && !(v > 0)) || (Array.isArray(v) && (!v.length || v.some((x) => !(x > 0))))) {
+  if (v === undefined || (typeof v === 'number' && !(v > 0 || (v === 0 && MAY_BE_ZERO.has(name)))) || (Array.isArray(v) && (!v.length || v.some((x) => !(x > 0))))) {
     console.error(`bench/redis.js: bad value for --${name}: ${args[name]}`);
     process.exit(2);
   }

@@ -37,6 +37,7 @@
 
 static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot);
 static void ew__relay_read(ew__redis_t *r);
+static void ew__relay_undefer(ew__redis_t *r);
 static void ew__flush(ew__redis_t *r);
 static void ew__became_ready(ew__redis_t *r);
 
@@ -75,6 +76,8 @@ static void ew__fail_all(ew__redis_t *r, int err) {
   size_t n = 0;
   ew__xentry_t *lists[2] = {r->infl_head, r->pend_head};
   r->infl_head = r->infl_tail = r->pend_head = r->pend_tail = NULL;
+  r->infl_count = 0;
+  if (!r->stopping) ew__relay_undefer(r);
   for (int k = 0; k < 2; k++) {
     for (ew__xentry_t *x = lists[k]; x;) {
       ew__xentry_t *next = x->next;
@@ -137,7 +140,9 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
   if (!reply || !r->infl_head) return; /* disconnected: the entry is sent again */
   ew__xentry_t *x = r->infl_head;
   r->infl_head = x->next;
+  r->infl_count--;
   if (!r->infl_head) r->infl_tail = NULL;
+  int relay_now = r->relay_deferred && x->seq >= r->relay_after_seq;
   r->queued--;
   atomic_store(&r->e->redis_queued, r->queued);
   if (reply->type == REDIS_REPLY_STRING) {
@@ -150,6 +155,7 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
     ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
   }
   ew__free(x);
+  if (relay_now) ew__relay_undefer(r);
 }
 
 static void ew__flush(ew__redis_t *r) {
@@ -157,14 +163,11 @@ static void ew__flush(ew__redis_t *r) {
   /* Never run more than half the retention ahead of our own relay: XADD's
    * MAXLEN would trim our events before the relay read them back, and local
    * clients would never get them. The relay calls flush again as it reads. */
-  if (r->written_own + (uint64_t)(r->infl_head ? 1 : 0) > r->relayed_own + r->retention / 2) return;
+  if (r->written_own + (uint64_t)(r->infl_count ? 1 : 0) > r->relayed_own + r->retention / 2) return;
   char maxlen[24];
-  snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
+  size_t maxlen_len = (size_t)snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
   uint64_t budget = r->relayed_own + r->retention / 2 - r->written_own;
-  size_t inflight = 0;
-  for (ew__xentry_t *x = r->infl_head; x; x = x->next) inflight++;
-  while (r->pend_head && inflight < budget) {
-    inflight++;
+  while (r->pend_head && r->infl_count < budget) {
     ew__xentry_t *x = r->pend_head;
     const char *argv[24];
     size_t argl[24];
@@ -174,7 +177,7 @@ static void ew__flush(ew__redis_t *r) {
     EW__ARG(r->stream, strlen(r->stream));
     EW__ARG("MAXLEN", 6);
     EW__ARG("~", 1);
-    EW__ARG(maxlen, strlen(maxlen));
+    EW__ARG(maxlen, maxlen_len);
     EW__ARG("*", 1);
     static const char *const names[F_COUNT] = {"t", "ts", "p", "s", "m", "v", "d"};
     for (int i = 0; i < F_COUNT; i++) {
@@ -192,11 +195,53 @@ static void ew__flush(ew__redis_t *r) {
       EW__ARG("1", 1);
     }
 #undef EW__ARG
-    if (redisAsyncCommandArgv(r->cmd.ac, ew__on_xadd, r, n, argv, argl) != REDIS_OK) return;
+    /* Formatted here (hiredis's own formatting was a visible share of the
+     * engine thread per event). */
+    ew__buf_t *b = &r->xadd;
+    b->len = 0;
+    ew__resp_format(b, argv, argl, n);
+    if (b->failed) {
+      ew__buf_free(b);
+      ew__buf_init(b);
+      return; /* out of memory: the event stays queued */
+    }
+    if (redisAsyncFormattedCommand(r->cmd.ac, ew__on_xadd, r, b->data, b->len) != REDIS_OK) return;
     r->pend_head = x->next;
     if (!r->pend_head) r->pend_tail = NULL;
     ew__q_append(&r->infl_head, &r->infl_tail, x);
+    r->infl_count++;
   }
+}
+
+/* Appends "<c><decimal n>\r\n" at p; returns the end. */
+static char *ew__resp_head(char *p, char c, size_t n) {
+  char digits[24];
+  int k = 0;
+  do {
+    digits[k++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n);
+  *p++ = c;
+  while (k) *p++ = digits[--k];
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
+}
+
+/* A command in RESP: *<n> then $<len> <bytes> per argument. */
+void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n) {
+  size_t need = 24;
+  for (int i = 0; i < n; i++) need += argl[i] + 24;
+  if (ew__buf_reserve(b, need)) return;
+  char *p = ew__resp_head(b->data + b->len, '*', (size_t)n);
+  for (int i = 0; i < n; i++) {
+    p = ew__resp_head(p, '$', argl[i]);
+    memcpy(p, argv[i], argl[i]);
+    p += argl[i];
+    *p++ = '\r';
+    *p++ = '\n';
+  }
+  b->len = (size_t)(p - b->data);
 }
 
 /* ---- the relay ---------------------------------------------------------------------- */
@@ -327,6 +372,23 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
   } else if (reply->type == REDIS_REPLY_ERROR) {
     ew__set_error(r, "XREAD failed", reply->str);
   }
+  /* Our own XADDs still in flight become readable as Redis acknowledges
+   * them: waiting for the newest one (one round trip) reads a burst in one
+   * XREAD, so each client gets one write for it rather than one per few
+   * events. Other instances' events wait at most that round trip. */
+  if (r->infl_count) {
+    r->relay_deferred = 1;
+    r->relay_after_seq = r->infl_tail->seq;
+    return;
+  }
+  ew__relay_read(r);
+}
+
+/* The deferred relay read goes out (the awaited XADD was answered, or the
+ * command connection dropped and nothing will be). */
+static void ew__relay_undefer(ew__redis_t *r) {
+  if (!r->relay_deferred) return;
+  r->relay_deferred = 0;
   ew__relay_read(r);
 }
 
@@ -536,12 +598,14 @@ static void ew__on_disconnect(const redisAsyncContext *ac, int status) {
   if (slot == &r->cmd && r->infl_head) {
     /* Sent but not acknowledged: send again first, after checking which of
      * them Redis applied before the connection died (ew__on_resend_check). */
-    for (ew__xentry_t *x = r->infl_head; x; x = x->next) r->verify++;
+    r->verify += r->infl_count;
+    r->infl_count = 0;
     r->infl_tail->next = r->pend_head;
     if (!r->pend_head) r->pend_tail = r->infl_tail;
     r->pend_head = r->infl_head;
     r->infl_head = r->infl_tail = NULL;
   }
+  ew__relay_undefer(r);
   if (atomic_exchange(&r->e->redis_connected, 0)) {
     atomic_fetch_add(&r->e->redis_reconnects, 1);
     ew__engine_post(r->e, EW_MSG_REDIS, 0, 0, r->last_error, strlen(r->last_error));
@@ -574,6 +638,7 @@ static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot) {
   ac->data = r;
   slot->ac = ac;
   slot->ready = 0;
+  ew__reply_arena_attach(ac, slot->arena);
   redisLibevAttach(r->e->loop, ac);
   redisAsyncSetConnectCallback(ac, ew__on_connect);
   redisAsyncSetDisconnectCallback(ac, ew__on_disconnect);
@@ -592,7 +657,11 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
   r->stream = ew__strndup(stream, strlen(stream));
   r->instance = ew__strndup(o->instance, strlen(o->instance));
   r->password = o->password && *o->password ? ew__strndup(o->password, strlen(o->password)) : NULL;
-  if (!r->host || !r->stream || !r->instance || (o->password && *o->password && !r->password)) {
+  r->cmd.arena = ew__reply_arena_new();
+  r->relay.arena = ew__reply_arena_new();
+  ew__buf_init(&r->xadd);
+  if (!r->host || !r->stream || !r->instance || (o->password && *o->password && !r->password) || !r->cmd.arena ||
+      !r->relay.arena) {
     ew__redis_stop(r);
     return EW_ENOMEM;
   }
@@ -628,6 +697,11 @@ void ew__redis_stop(ew__redis_t *r) {
     slots[i]->ac = NULL;
     if (ac) redisAsyncFree(ac); /* pending callbacks get NULL replies */
   }
+  /* Not called from a hiredis callback (the engine's close command): the
+   * contexts are gone now, and with them every user of the arenas. */
+  ew__reply_arena_free(r->cmd.arena);
+  ew__reply_arena_free(r->relay.arena);
+  ew__buf_free(&r->xadd);
   ew__set_error(r, "the bus closed before Redis acknowledged", NULL);
   ew__fail_all(r, EW_ECLOSED);
   ew__free(r->host);

@@ -9,6 +9,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "buf.h"
 #include "engine.h"
 #include "redis.h"
 
@@ -32,8 +33,16 @@ typedef struct ew__xentry {
   char buf[];
 } ew__xentry_t;
 
+/* Reply objects from an arena (redis_reply.c). */
+typedef struct ew__reply_arena ew__reply_arena_t;
+ew__reply_arena_t *ew__reply_arena_new(void);
+void ew__reply_arena_free(ew__reply_arena_t *a);
+/* Makes ac's reader build its replies in a (a outlives ac). */
+void ew__reply_arena_attach(redisAsyncContext *ac, ew__reply_arena_t *a);
+
 typedef struct ew__conn_slot {
   redisAsyncContext *ac; /* NULL when down */
+  ew__reply_arena_t *arena; /* replies of this slot's contexts; freed last */
   int ready;             /* AUTH/SELECT done */
   ev_timer connect_timer;
 } ew__conn_slot_t;
@@ -46,10 +55,14 @@ struct ew__redis {
   ew__conn_slot_t cmd, relay;
   int relay_known;       /* the relay's start id is known */
   int relay_waiting;     /* an XREAD is out */
+  int relay_deferred;    /* the next XREAD waits for the XADD of q relay_after_seq */
+  uint64_t relay_after_seq;
   uint64_t relay_sent_ms;
   uint64_t last_ms, last_seq; /* the relay's position */
   ew__xentry_t *pend_head, *pend_tail; /* not sent yet */
   ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
+  size_t infl_count;     /* entries on the infl list */
+  ew__buf_t xadd;        /* the XADD being formatted (RESP), reused */
   size_t queued;
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
@@ -72,6 +85,8 @@ struct ew__redis {
   int stopping;
 };
 
+/* Appends a command in RESP (redisAsyncFormattedCommand). */
+void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n);
 /* The value of field `name` in a [k, v, ...] reply, or NULL (len 0). */
 const redisReply *ew__redis_field(const redisReply *fields, const char *name, size_t *len);
 /* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
