@@ -246,34 +246,44 @@ void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, 
 
 /* ---- the relay ---------------------------------------------------------------------- */
 
-const redisReply *ew__redis_field(const redisReply *fields, const char *name, size_t *len) {
-  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-    const redisReply *k = fields->element[i], *v = fields->element[i + 1];
-    if (k->type == REDIS_REPLY_STRING && k->len == strlen(name) && !memcmp(k->str, name, k->len) &&
-        v->type == REDIS_REPLY_STRING) {
-      *len = v->len;
-      return v;
-    }
-  }
-  *len = 0;
-  return NULL;
-}
-
-/* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
- * pointing into the reply. 0, or -1 when it is not one of ours. */
-int ew__redis_entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f) {
-  memset(f, 0, sizeof *f);
+/* One pass over a stream entry [id, [k, v, ...]]: the event fields and the
+ * bookkeeping fields, pointing into the reply (a field looked up by name
+ * each was ~10 scans of the pairs per entry on the relay's path). 0 when
+ * eventwire wrote it as an event, -1 otherwise (the bookkeeping fields are
+ * filled either way). */
+int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x) {
+  memset(x, 0, sizeof *x);
   if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING ||
       entry->element[1]->type != REDIS_REPLY_ARRAY)
     return -1;
-  const redisReply *fields = entry->element[1], *v;
-  if ((v = ew__redis_field(fields, "t", &f->type_len))) f->type = v->str;
-  if ((v = ew__redis_field(fields, "ts", &f->ts_len))) f->ts = v->str;
-  if ((v = ew__redis_field(fields, "p", &f->priority_len))) f->priority = v->str;
-  if ((v = ew__redis_field(fields, "s", &f->source_len))) f->source = v->str;
-  if ((v = ew__redis_field(fields, "m", &f->metadata_len))) f->metadata = v->str;
-  if ((v = ew__redis_field(fields, "v", &f->version_len))) f->version = v->str;
-  if ((v = ew__redis_field(fields, "d", &f->data_len))) f->data = v->str;
+  const redisReply *fields = entry->element[1];
+  ew__event_fields_t *f = &x->ev;
+  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+    const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+    if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING || k->len == 0 || k->len > 2) continue;
+    const char *vs = v->str;
+    size_t vl = v->len;
+#define EW__SET(ptr, len) ((ptr) ? (void)0 : (void)((ptr) = vs, (len) = vl))
+    if (k->len == 2) {
+      if (k->str[0] == 't' && k->str[1] == 's') EW__SET(f->ts, f->ts_len);
+      continue;
+    }
+    switch (k->str[0]) {
+      case 't': EW__SET(f->type, f->type_len); break;
+      case 'p': EW__SET(f->priority, f->priority_len); break;
+      case 's': EW__SET(f->source, f->source_len); break;
+      case 'm': EW__SET(f->metadata, f->metadata_len); break;
+      case 'v': EW__SET(f->version, f->version_len); break;
+      case 'd': EW__SET(f->data, f->data_len); break;
+      case 'i': EW__SET(x->instance, x->instance_len); break;
+      case 'q': EW__SET(x->q, x->q_len); break;
+      case 'l': EW__SET(x->local, x->local_len); break;
+      case 'g': EW__SET(x->group, x->group_len); break;
+      case 'o': EW__SET(x->orig, x->orig_len); break;
+      default: break;
+    }
+#undef EW__SET
+  }
   if (!f->type || !f->ts || !f->data || ew_event_name_check(f->type, f->type_len, delim)) return -1;
   f->id = entry->element[0]->str;
   f->id_len = entry->element[0]->len;
@@ -326,20 +336,18 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   atomic_fetch_add(&e->redis_relayed, 1);
   atomic_store(&e->redis_last_event_ms, ms);
   if (fields->type != REDIS_REPLY_ARRAY) return;
-  size_t il, ll, ql;
-  const redisReply *inst = ew__redis_field(fields, "i", &il), *local = ew__redis_field(fields, "l", &ll);
-  const redisReply *q = ew__redis_field(fields, "q", &ql);
-  if (inst && q && ew__seen_before(r, inst->str, il, strtoull(q->str, NULL, 10))) return;
-  int mine = inst && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il);
+  ew__entry_t x;
+  int bad = ew__redis_entry_scan(entry, e->delim, &x);
+  if (x.instance && x.q && ew__seen_before(r, x.instance, x.instance_len, strtoull(x.q, NULL, 10))) return;
+  int mine = x.instance && x.instance_len == strlen(r->instance) && !memcmp(x.instance, r->instance, x.instance_len);
   if (mine) r->relayed_own++;
-  if (mine && local) return; /* delivered at once while Redis was down */
-  size_t gl;
-  if (ew__redis_field(fields, "g", &gl)) return; /* a dead letter retried for one consumer group: not public */
-  ew__event_fields_t f;
-  if (ew__redis_entry_fields(entry, e->delim, &f)) {
+  if (mine && x.local) return; /* delivered at once while Redis was down */
+  if (x.group) return; /* a dead letter retried for one consumer group: not public */
+  if (bad) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
     return;
   }
+  const ew__event_fields_t f = x.ev;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;
   ew__engine_publish(e, frame);
@@ -501,11 +509,10 @@ static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv)
       const redisReply *found = NULL;
       for (size_t i = 0; i < reply->elements && !found; i++) {
         const redisReply *e = reply->element[i];
-        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[1]->type != REDIS_REPLY_ARRAY) continue;
-        size_t il, ql;
-        const redisReply *inst = ew__redis_field(e->element[1], "i", &il), *q = ew__redis_field(e->element[1], "q", &ql);
-        if (inst && q && il == strlen(r->instance) && !memcmp(inst->str, r->instance, il) &&
-            strtoull(q->str, NULL, 10) == x->seq)
+        ew__entry_t fx;
+        ew__redis_entry_scan(e, r->e->delim, &fx);
+        if (fx.instance && fx.q && fx.instance_len == strlen(r->instance) &&
+            !memcmp(fx.instance, r->instance, fx.instance_len) && strtoull(fx.q, NULL, 10) == x->seq)
           found = e->element[0];
       }
       if (!found) break;

@@ -36,14 +36,12 @@ static int ew__raw_json_ok(const char *s, size_t len) {
   return len == 0 || ew__json_check(s, len, &info) == 0;
 }
 
-/* 1 when group g takes the entry (and fills f), 0 when it is acked unseen,
+/* 1 when group g takes the entry (and fills x), 0 when it is acked unseen,
  * -1 when eventwire did not write it (acked unseen and counted). */
-static int ew__group_takes(const ew__group_read_t *g, const redisReply *entry, const char *delim,
-                           ew__event_fields_t *f) {
-  if (ew__redis_entry_fields(entry, delim, f)) return -1;
-  size_t tl;
-  const redisReply *target = ew__redis_field(entry->element[1], "g", &tl);
-  if (target && (tl != strlen(g->group) || memcmp(target->str, g->group, tl))) return 0;
+static int ew__group_takes(const ew__group_read_t *g, const redisReply *entry, const char *delim, ew__entry_t *x) {
+  if (ew__redis_entry_scan(entry, delim, x)) return -1;
+  const ew__event_fields_t *f = &x->ev;
+  if (x->group && (x->group_len != strlen(g->group) || memcmp(x->group, g->group, x->group_len))) return 0;
   if (!ew__raw_json_ok(f->data, f->data_len) || !ew__raw_json_ok(f->ts, f->ts_len) ||
       !ew__raw_json_ok(f->metadata, f->metadata_len) || !ew__raw_json_ok(f->version, f->version_len))
     return -1;
@@ -79,8 +77,8 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
       /* An entry deleted after it was added to the group comes back with nil fields. */
       if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING)
         continue;
-      ew__event_fields_t f;
-      int takes = ew__group_takes(g, entry, r->e->delim, &f);
+      ew__entry_t x;
+      int takes = ew__group_takes(g, entry, r->e->delim, &x);
       if (takes != 1) {
         if (takes < 0 && entry->element[1]->type == REDIS_REPLY_ARRAY) atomic_fetch_add(&r->e->bad_records, 1);
         if (skip) {
@@ -90,17 +88,15 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
         continue;
       }
       /* A dead letter retried keeps its first id (field o): the idempotency key. */
-      size_t ol;
-      const redisReply *orig = ew__redis_field(entry->element[1], "o", &ol);
-      if (orig) {
-        f.id = orig->str;
-        f.id_len = ol;
+      if (x.orig) {
+        x.ev.id = x.orig;
+        x.ev.id_len = x.orig_len;
       }
       if (ngive++) ew__buf_add(&b, ",", 1);
       ew__buf_add(&b, "[\"", 2);
       ew__buf_add(&b, entry->element[0]->str, entry->element[0]->len);
       ew__buf_add(&b, "\",", 2);
-      ew__envelope_json(&b, &f);
+      ew__envelope_json(&b, &x.ev);
       ew__buf_add(&b, "]", 1);
     }
     ew__buf_add(&b, "]", 1);

@@ -87,10 +87,17 @@ struct ew__redis {
 
 /* Appends a command in RESP (redisAsyncFormattedCommand). */
 void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n);
-/* The value of field `name` in a [k, v, ...] reply, or NULL (len 0). */
-const redisReply *ew__redis_field(const redisReply *fields, const char *name, size_t *len);
-/* A stream entry [id, [k, v, ...]] written by eventwire -> event fields
- * pointing into the reply. 0, or -1 when it is not one of ours. */
-int ew__redis_entry_fields(const redisReply *entry, const char *delim, ew__event_fields_t *f);
+/* A stream entry's fields (redis.c, ew__redis_entry_scan): the event, and
+ * the bookkeeping eventwire adds: i instance, q its sequence, l delivered
+ * locally while Redis was down, g a dead letter retried for one group, o
+ * that dead letter's first id. Strings point into the reply (NULL: absent). */
+typedef struct ew__entry {
+  ew__event_fields_t ev;
+  const char *instance, *q, *local, *group, *orig;
+  size_t instance_len, q_len, local_len, group_len, orig_len;
+} ew__entry_t;
+/* 0 when the entry is an event eventwire wrote, -1 otherwise (x is filled
+ * as far as it goes either way). */
+int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x);
 
 #endif

@@ -107,15 +107,14 @@ static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) 
   }
   for (size_t i = 0; i < reply->elements; i++) {
     const redisReply *entry = reply->element[i];
-    ew__event_fields_t f;
-    if (ew__redis_entry_fields(entry, r->e->delim, &f)) continue;
+    ew__entry_t x;
+    if (ew__redis_entry_scan(entry, r->e->delim, &x)) continue;
     uint64_t ms, seq;
-    if (ew__id_parse(f.id, f.id_len, &ms, &seq)) continue;
+    if (ew__id_parse(x.ev.id, x.ev.id_len, &ms, &seq)) continue;
     c->sc_ms = ms;
     c->sc_seq = seq;
-    size_t gl;
-    if (ew__redis_field(entry->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
-    ew__frame_t *frame = ew__frame_event(&f);
+    if (x.group) continue; /* a retried dead letter: not public */
+    ew__frame_t *frame = ew__frame_event(&x.ev);
     if (!frame) continue;
     int rc = ew__conn_wants(c, frame) ? ew__conn_replay(c, frame) : 0;
     ew__frame_unref(frame);
@@ -219,12 +218,11 @@ static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
   ew__frame_t **found = ew__calloc(h->count ? h->count : 1, sizeof *found);
   size_t n = 0;
   for (size_t i = 0; found && i < reply->elements && n < h->count; i++) {
-    ew__event_fields_t f;
-    if (ew__redis_entry_fields(reply->element[i], e->delim, &f)) continue;
-    size_t gl;
-    if (ew__redis_field(reply->element[i]->element[1], "g", &gl)) continue; /* a retried dead letter: not public */
-    if (h->pattern[0] && !ew__pattern_match(h->pattern, strlen(h->pattern), f.type, f.type_len, e->delim)) continue;
-    ew__frame_t *frame = ew__frame_event(&f);
+    ew__entry_t x;
+    if (ew__redis_entry_scan(reply->element[i], e->delim, &x)) continue;
+    if (x.group) continue; /* a retried dead letter: not public */
+    if (h->pattern[0] && !ew__pattern_match(h->pattern, strlen(h->pattern), x.ev.type, x.ev.type_len, e->delim)) continue;
+    ew__frame_t *frame = ew__frame_event(&x.ev);
     if (frame) found[n++] = frame;
   }
   ew__buf_t b;
