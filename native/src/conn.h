@@ -44,7 +44,8 @@ typedef struct ew__conn {
   uint8_t dead;                 /* socket error: drop everything */
   uint8_t head_only;            /* answering a HEAD request */
   uint8_t wire;                 /* ew__wire_t: how events are encoded for it */
-  uint8_t sio_state;            /* Socket.IO: 0 no namespace yet, 1 authorizing, 2 connected */
+  uint8_t sio_state;            /* Socket.IO: 0 no namespace yet, 1 authorizing, 2 connected,
+                                   3 recovering from the stream (ack deferred) */
   char *sio_pid;                /* Socket.IO: private id for connection state recovery */
   char *sio_offset;             /* Socket.IO: offset to recover from, while authorizing */
 

@@ -155,8 +155,14 @@ static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv)
   redisReply *reply = reply_;
   uint32_t token = (uint32_t)(uintptr_t)priv;
   ew__conn_t *c = ew__replay_conn(r, priv);
-  if (!c || c->state != EW__CONN_OPEN || !reply) {
+  if (!c || c->state != EW__CONN_OPEN) {
     ew__engine_pending_done(r->e, token);
+    return;
+  }
+  if (!reply) { /* Redis dropped meanwhile: the ring answers alone */
+    ew__engine_pending_done(r->e, token);
+    ew__subs_resumed(c, ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq) ? EW_EHISTORY_GAP : 0, "");
+    ew__replay_done(r, c);
     return;
   }
   uint64_t fms = 0, fseq = 0;

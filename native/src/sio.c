@@ -148,7 +148,24 @@ static void ew__fail(ew__conn_t *c, const char *ack, int err, const char *messag
   atomic_fetch_add(&c->srv->engine->op_errors, 1);
 }
 
-/* The connect ack; restores a recoverable session first. */
+/* CONNECT ack "40{sid,pid}": the same pid tells the client it recovered. */
+static void ew__send_ack(ew__conn_t *c, int recovered) {
+  if (!recovered) {
+    ew__free(c->sio_pid);
+    c->sio_pid = ew__malloc(21);
+    if (c->sio_pid) ew__random_id(c->sio_pid, 21);
+  }
+  char sid[21], out[128];
+  ew__random_id(sid, sizeof sid);
+  int n = snprintf(out, sizeof out, "40{\"sid\":\"%s\",\"pid\":\"%s\"}", sid, c->sio_pid ? c->sio_pid : "");
+  c->sio_state = 2;
+  ew__send(c, out, (size_t)n);
+  ew__conn_mark_dirty(c);
+}
+
+/* The connect ack; restores a recoverable session first: from the ring, or
+ * in Redis mode from the stream when the ring no longer reaches back (then
+ * the ack waits for the stream's answer, ew__sio_resumed). */
 static void ew__accept(ew__conn_t *c) {
   ew__server_t *s = c->srv;
   int recovered = 0;
@@ -158,7 +175,15 @@ static void ew__accept(ew__conn_t *c) {
     char msg[128], oldest[EW_ID_MAX];
     if (sess && !ew__since_parse(c->sio_offset, strlen(c->sio_offset), &ms, &seq) &&
         !ew__subs_add(c, (const char *const *)sess->patterns, sess->n, msg, sizeof msg)) {
-      if (ew__subs_resume(c, ms, seq, oldest, sizeof oldest) == 0) {
+      int rc = ew__subs_resume(c, ms, seq, oldest, sizeof oldest);
+      if (rc == EW__RESUME_ASYNC) {
+        ew__session_clear(sess);
+        ew__free(c->sio_offset);
+        c->sio_offset = NULL;
+        c->sio_state = 3;
+        return;
+      }
+      if (rc == 0) {
         recovered = 1;
       } else {
         ew__subs_clear(c); /* a gap: start over, the client resubscribes */
@@ -167,19 +192,17 @@ static void ew__accept(ew__conn_t *c) {
     }
     if (sess) ew__session_clear(sess);
   }
-  if (!recovered) {
-    ew__free(c->sio_pid);
-    c->sio_pid = ew__malloc(21);
-    if (c->sio_pid) ew__random_id(c->sio_pid, 21);
-  }
   ew__free(c->sio_offset);
   c->sio_offset = NULL;
-  char sid[21], out[128];
-  ew__random_id(sid, sizeof sid);
-  int n = snprintf(out, sizeof out, "40{\"sid\":\"%s\",\"pid\":\"%s\"}", sid, c->sio_pid ? c->sio_pid : "");
-  c->sio_state = 2;
-  ew__send(c, out, (size_t)n);
-  ew__conn_mark_dirty(c);
+  ew__send_ack(c, recovered);
+}
+
+void ew__sio_resumed(ew__conn_t *c, int err) {
+  if (c->sio_state != 3) return;
+  if (err) {
+    ew__subs_clear(c); /* the stream was trimmed past the offset: not recoverable */
+  }
+  ew__send_ack(c, err == 0);
 }
 
 void ew__sio_auth_done(ew__conn_t *c, int err, const char *message) {

@@ -21,6 +21,9 @@ void ew__sio_ping(ew__conn_t *c);
 void ew__sio_auth_done(ew__conn_t *c, int err, const char *message);
 /* The connection is closing: keep its subscriptions for recovery. */
 void ew__sio_closed(ew__conn_t *c);
+/* A recovery replayed from the stream got its answer (0 or
+ * EW_EHISTORY_GAP): the deferred connect ack goes out. */
+void ew__sio_resumed(ew__conn_t *c, int err);
 /* The store of recoverable sessions (by pid), bounded and expiring. */
 ew__sio_sessions_t *ew__sio_sessions_new(void);
 void ew__sio_sessions_free(ew__sio_sessions_t *s);

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "redis.h"
+#include "sio.h"
 
 static int ew__has_pattern(const ew__conn_t *c, const char *p) {
   for (uint8_t i = 0; i < c->npatterns; i++)
@@ -112,8 +113,7 @@ int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size
   ew_engine_t *e = c->srv->engine;
   ew__history_t *h = &e->history;
   int rc = 0;
-  if (ew__history_gap(h, ms, seq) && e->redis && c->wire != EW__WIRE_SIO &&
-      ew__redis_replay(e->redis, c, ms, seq) == 0) {
+  if (ew__history_gap(h, ms, seq) && e->redis && ew__redis_replay(e->redis, c, ms, seq) == 0) {
     c->catching_up = 1; /* live events wait in the ring meanwhile */
     return EW__RESUME_ASYNC;
   }
@@ -140,6 +140,8 @@ void ew__subs_resumed(ew__conn_t *c, int err, const char *oldest) {
       snprintf(json, sizeof json, "{\"code\":\"ERR_HISTORY_GAP\",\"oldest\":\"%s\"}", oldest);
       ew__conn_notice(c, "gap", json);
     }
+  } else if (c->wire == EW__WIRE_SIO) {
+    ew__sio_resumed(c, err);
   } else {
     ew__wsproto_resumed(c, err, oldest);
   }
