@@ -142,3 +142,20 @@ test('Socket.IO recovery from an offset the stream has trimmed: not recovered, o
   await new Promise((r) => setTimeout(r, 200));
   expect(s.got.length).toBe(1); // nothing replayed, nothing live: it must subscribe again
 });
+
+test('getEventHistory({ since }) from an id the stream has trimmed: ERR_HISTORY_GAP with what the stream keeps', async () => {
+  const { bus } = await start({ retention: 50 });
+  const first = await bus.publish('h.x', { i: 0 });
+  for (let i = 1; i < 1500; i++) bus.emit('h.x', { i });
+  await waitFor(() => bus.stats().engine.redisWritten === 1500, { what: 'all written' });
+  const err = await bus.getEventHistory({ since: first, count: 10000 }).then(() => null, (e) => e);
+  expect(err).toMatchObject({ code: 'ERR_HISTORY_GAP' });
+  const got = err.events.map((e) => e.data.i);
+  expect(got.length).toBeGreaterThan(0);
+  expect(got[got.length - 1]).toBe(1499);
+  expect(got).toEqual(Array.from({ length: got.length }, (_, k) => got[0] + k)); // what is kept, whole
+  // A `since` still in the stream: no error, exactly what follows it.
+  const mid = err.events[10].id;
+  const after = await bus.getEventHistory({ since: mid, count: 5 });
+  expect(after.map((e) => e.data.i)).toEqual([got[11], got[12], got[13], got[14], got[15]]);
+});

@@ -206,8 +206,26 @@ typedef struct ew__history_req {
   uint32_t req;
   size_t count;
   int newest; /* XREVRANGE: keep the newest, answer oldest first */
+  int gap;    /* `since` is older than the oldest entry kept: ERR_HISTORY_GAP */
+  int asked_oldest, orphan; /* orphan: the range was not sent, ew__on_oldest frees */
+  uint64_t since_ms, since_seq;
   char pattern[EW_NAME_MAX + 1];
 } ew__history_req_t;
+
+/* The oldest entry kept, asked just before the range: a `since` before it
+ * was trimmed, and events after it may be too (as for a /ws resume). */
+static void ew__on_oldest(redisAsyncContext *ac, void *reply_, void *priv) {
+  (void)ac;
+  ew__history_req_t *h = priv;
+  redisReply *reply = reply_;
+  uint64_t ms, seq;
+  if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+      reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2 &&
+      reply->element[0]->element[0]->type == REDIS_REPLY_STRING &&
+      !ew__id_parse(reply->element[0]->element[0]->str, reply->element[0]->element[0]->len, &ms, &seq))
+    h->gap = ew__id_cmp(ms, seq, h->since_ms, h->since_seq) > 0;
+  if (h->orphan) ew__free(h);
+}
 
 static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
   (void)ac;
@@ -247,7 +265,7 @@ static void ew__on_range(redisAsyncContext *ac, void *reply_, void *priv) {
   if (b.failed || !found)
     ew__engine_post(e, EW_MSG_REPLY, h->req, EW_ENOMEM, NULL, 0);
   else
-    ew__engine_post(e, EW_MSG_REPLY, h->req, 0, b.data, b.len);
+    ew__engine_post(e, EW_MSG_REPLY, h->req, h->gap ? EW_EHISTORY_GAP : 0, b.data, b.len);
   ew__buf_free(&b);
   ew__free(h);
 }
@@ -273,6 +291,12 @@ void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, s
   if (since && *since) {
     snprintf(from, sizeof from, "(%s", since);
     argv[0] = "XRANGE", argv[1] = r->stream, argv[2] = from, argv[3] = "+";
+    if (!ew__id_parse(since, strlen(since), &h->since_ms, &h->since_seq)) {
+      const char *first[] = {"XRANGE", r->stream, "-", "+", "COUNT", "1"};
+      size_t firstl[6];
+      for (int i = 0; i < 6; i++) firstl[i] = strlen(first[i]);
+      h->asked_oldest = redisAsyncCommandArgv(r->cmd.ac, ew__on_oldest, h, 6, first, firstl) == REDIS_OK;
+    }
   } else {
     h->newest = 1;
     argv[0] = "XREVRANGE", argv[1] = r->stream, argv[2] = "+", argv[3] = "-";
@@ -280,8 +304,12 @@ void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, s
   argv[4] = "COUNT", argv[5] = n;
   size_t argl[6];
   for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
+  /* On one connection: the oldest entry is answered before the range. */
   if (redisAsyncCommandArgv(r->cmd.ac, ew__on_range, h, 6, argv, argl) != REDIS_OK) {
-    ew__free(h);
+    if (h->asked_oldest)
+      h->orphan = 1;
+    else
+      ew__free(h);
     ew__engine_post(r->e, EW_MSG_REPLY, req, EW_EREDIS_UNAVAILABLE, NULL, 0);
   }
 }
