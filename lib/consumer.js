@@ -38,6 +38,7 @@ const DEFAULTS = {
 };
 const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
 const HOLD_START = 32; // ... and this many entries before it has a pace
+const READ_MAX = 128; // entries per XREADGROUP (Redis)
 const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const EMBEDDED_LOG_MAX = 100000;
 const DLQ_MAX = 10000;
@@ -97,6 +98,36 @@ function idAfter(a, b) {
   return am > bm || (am === bm && as > bs);
 }
 
+// A first-in first-out list whose take() does not shift the whole array (a
+// consumer takes one entry at a time from a few hundred).
+class Fifo {
+  constructor() {
+    this.items = [];
+    this.head = 0;
+  }
+
+  get length() {
+    return this.items.length - this.head;
+  }
+
+  push(list) {
+    for (const x of list) this.items.push(x);
+  }
+
+  take(n) {
+    const out = this.items.slice(this.head, this.head + n);
+    this.head += out.length;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+}
+
 // ---- the consumer ---------------------------------------------------------
 
 class Consumer extends EventEmitter {
@@ -106,7 +137,7 @@ class Consumer extends EventEmitter {
     this.name = name;
     this._handler = handler;
     this._o = options;
-    this._queue = []; // entries given to this consumer, not started yet
+    this._queue = new Fifo(); // entries given to this consumer, not started yet
     this._held = new Map(); // id -> entry: given and not yet acked, dead-lettered or released
     this._inflight = 0; // handler calls running (or waiting to retry)
     this._paused = false;
@@ -148,7 +179,7 @@ class Consumer extends EventEmitter {
 
   _give(entries) {
     for (const e of entries) this._held.set(e.id, e);
-    this._queue.push(...entries);
+    this._queue.push(entries);
     this._pump();
   }
 
@@ -186,7 +217,7 @@ class Consumer extends EventEmitter {
         if (!this._batchTimer) {
           this._batchTimer = setTimeout(() => {
             this._batchTimer = null;
-            this._runNow(this._queue.splice(0, size));
+            this._runNow(this._queue.take(size));
             this._pump();
           }, this._o.batchTimeoutMs);
         }
@@ -196,7 +227,7 @@ class Consumer extends EventEmitter {
         clearTimeout(this._batchTimer);
         this._batchTimer = null;
       }
-      this._runNow(this._queue.splice(0, size || 1));
+      this._runNow(this._queue.take(size || 1));
     }
   }
 
@@ -346,7 +377,7 @@ class Consumer extends EventEmitter {
     // Fetched entries a Redis group cannot hand back (Redis has no "unclaim")
     // are handled before closing; an embedded group gives them to others.
     if (!this.group.drainOnClose) {
-      const queued = this._queue.splice(0);
+      const queued = this._queue.take(Infinity);
       this._drop(queued);
       this.group.release(this, queued);
     }
@@ -595,23 +626,25 @@ class RedisGroup {
   }
 
   // New entries (relay), room freed (acks), or the periodic tick. Nothing
-  // while Redis is down: health() reports that; the tick tries again. Up to
-  // two reads per consumer are out at once, so the next batch is on its way
-  // while this one is handled.
+  // while Redis is down: health() reports that; the tick tries again. Reads
+  // ask for at most READ_MAX entries, and several are out at once (as many
+  // as the hold target needs), so the next ones are on their way while these
+  // are handled, and no single reply is large (its latency grows with it).
   pull() {
     if (this.closed || !this.bus._redisUp()) return;
     for (const c of this.consumers) {
       const asked = this.asked.get(c) || 0;
       const out = this.fetching.get(c) || 0;
       const hold = c.holdTarget();
+      const chunk = Math.max(1, Math.min(READ_MAX, Math.ceil(hold / 2)));
       const room = c.capacity(hold) - asked;
       // Fetch in chunks, not one entry per freed slot; a read coming back
       // asks again.
-      if (out >= 2 || room <= 0 || (room < hold / 2 && c._queue.length + asked > 0)) {
+      if (out >= Math.ceil(hold / chunk) || room <= 0 || (room < chunk && c._queue.length + asked > 0)) {
         if (out) this.again.add(c);
         continue;
       }
-      this.fetch(c, Math.min(room, 1000));
+      this.fetch(c, Math.min(room, chunk));
     }
   }
 

@@ -314,9 +314,15 @@ class EventBus extends EventEmitter2 {
   _redisCall(method, args) {
     const st = this[kState];
     if (!st.engine) return Promise.reject(makeError('ERR_CLOSED', 'the bus is closed'));
+    // One string for the engine (NUL-separated): one N-API conversion, not
+    // one per argument (an XACK carries hundreds of ids).
+    const strs = args.map(String);
+    if (strs.some((a) => a.includes('\0'))) {
+      return Promise.reject(makeError('ERR_INVALID_ARGUMENT', 'a Redis argument contains a NUL byte'));
+    }
     const req = this._nextReq();
     const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'redis', resolve, reject }));
-    const rc = st.engine[method](args.map(String), req);
+    const rc = st.engine[method](`${strs.join('\0')}\0`, strs.length, req);
     if (rc !== 0) {
       st.pending.delete(req);
       return Promise.reject(fromErrno(rc));

@@ -272,29 +272,28 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return Napi::Number::New(env, ew_engine_health(engine_, info[0].As<Napi::Number>().Uint32Value()));
   }
 
-  // redis(args: string[], req) -> 0 | EW_E*: one non-blocking Redis command
+  // redis(joined, n, req) -> 0 | EW_E*: one non-blocking Redis command
   Napi::Value Redis(const Napi::CallbackInfo &info) { return RedisArgs(info, ew_engine_redis_command); }
 
-  // groupRead([group, consumer, count, ...patterns], req) -> 0 | EW_E*:
+  // groupRead(joined [group, consumer, count, ...patterns], n, req) -> 0 | EW_E*:
   // XREADGROUP filtered on the engine thread (ew_engine_group_read).
   Napi::Value GroupRead(const Napi::CallbackInfo &info) { return RedisArgs(info, ew_engine_group_read); }
 
-  // Joins string arguments into the NUL-separated block the engine takes.
+  // (joined, n, req): n arguments, each followed by a NUL, in one string;
+  // the block goes to the engine as it is.
   Napi::Value RedisArgs(const Napi::CallbackInfo &info,
                         int (*fn)(ew_engine_t *, const char *, size_t, int, uint32_t)) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
-    if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsNumber()) return Napi::Number::New(env, EW_EINVAL);
-    Napi::Array a = info[0].As<Napi::Array>();
-    std::string joined;
-    for (uint32_t i = 0; i < a.Length(); i++) {
-      std::string arg = a.Get(i).ToString().Utf8Value();
-      if (arg.find('\0') != std::string::npos) return Napi::Number::New(env, EW_EINVAL);
-      joined += arg;
-      joined.push_back('\0');
-    }
-    return Napi::Number::New(env, fn(engine_, joined.data(), joined.size(), (int)a.Length(),
-                                     info[1].As<Napi::Number>().Uint32Value()));
+    if (info.Length() < 3 || !info[0].IsString() || !info[1].IsNumber() || !info[2].IsNumber())
+      return Napi::Number::New(env, EW_EINVAL);
+    std::string joined = info[0].As<Napi::String>().Utf8Value();
+    int64_t n = info[1].As<Napi::Number>().Int64Value();
+    size_t nuls = 0;
+    for (char ch : joined) nuls += ch == '\0';
+    if (n <= 0 || (size_t)n != nuls || joined.empty() || joined.back() != '\0') return Napi::Number::New(env, EW_EINVAL);
+    return Napi::Number::New(env, fn(engine_, joined.data(), joined.size(), (int)n,
+                                     info[2].As<Napi::Number>().Uint32Value()));
   }
 
   Napi::Value RedisWatch(const Napi::CallbackInfo &info) {
