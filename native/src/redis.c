@@ -371,8 +371,13 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
       const redisReply *st = reply->element[s];
       if (st->type != REDIS_REPLY_ARRAY || st->elements != 2) continue;
       const redisReply *entries = st->element[1];
-      for (size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; i++)
+      for (size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; i++) {
         ew__relay_entry(r, entries->element[i]);
+        /* Write as the reply is fanned out, as after each batch from JS:
+         * one large write per client per reply overran socket buffers
+         * (partial writes, POLLOUT toggling, more syscalls per event). */
+        if ((i + 1) % EW__RELAY_FLUSH_EVERY == 0) ew__engine_flush(r->e);
+      }
     }
     ew__engine_flush(r->e);
     ew__flush(r); /* the relay caught up: more XADDs may go */
