@@ -38,7 +38,9 @@ typedef struct ew__xentry {
 typedef struct ew__reply_arena ew__reply_arena_t;
 ew__reply_arena_t *ew__reply_arena_new(void);
 void ew__reply_arena_free(ew__reply_arena_t *a);
-/* Makes ac's reader build its replies in a (a outlives ac). */
+/* Makes a reader build its replies in a (a outlives the reader). */
+void ew__reply_arena_use(redisReader *rd, ew__reply_arena_t *a);
+/* The same for an async context's reader (a outlives ac). */
 void ew__reply_arena_attach(redisAsyncContext *ac, ew__reply_arena_t *a);
 
 typedef struct ew__conn_slot {

@@ -159,7 +159,9 @@ static redisReplyObjectFunctions ew__reply_fns = {
     ew__create_string, ew__create_array, ew__create_integer, ew__create_nil, ew__free_object,
 };
 
-void ew__reply_arena_attach(redisAsyncContext *ac, ew__reply_arena_t *a) {
-  ac->c.reader->fn = &ew__reply_fns;
-  ac->c.reader->privdata = a;
+void ew__reply_arena_use(redisReader *rd, ew__reply_arena_t *a) {
+  rd->fn = &ew__reply_fns;
+  rd->privdata = a;
 }
+
+void ew__reply_arena_attach(redisAsyncContext *ac, ew__reply_arena_t *a) { ew__reply_arena_use(ac->c.reader, a); }
