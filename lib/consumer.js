@@ -37,7 +37,7 @@ const DEFAULTS = {
   prefetch: 256,
 };
 const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
-const HOLD_START = 32; // ... and this many entries before it has a pace
+const HOLD_START = 8; // ... and this many entries before it has a pace
 const READ_MAX = 128; // entries per XREADGROUP (Redis)
 const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const EMBEDDED_LOG_MAX = 100000;

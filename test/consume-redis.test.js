@@ -730,3 +730,26 @@ test('entries the group does not take are acked unseen by the engine: other type
   await closeBuses(bus);
   expect(native.allocLive()).toBe(0);
 });
+
+test('slow handlers hold little: two consumers of one group share a burst (prefetch adapts to the pace)', async () => {
+  const server = await startRedis();
+  const a = await openBus(server);
+  const b = await openBus(server);
+  const pub = await openBus(server);
+  const handled = { a: [], b: [] };
+  const slow = (who) => async (e) => {
+    await sleep(15);
+    handled[who].push(e.data.n);
+  };
+  a.consume('work.*', slow('a'), { group: 'g', consumer: 'a' });
+  b.consume('work.*', slow('b'), { group: 'g', consumer: 'b' });
+  await waitGroups(server, ['g']);
+  await Promise.all(range(0, 60).map((n) => pub.publish('work.x', { n })));
+  await waitFor(() => handled.a.length + handled.b.length === 60, { timeoutMs: 10000, what: 'all 60 handled' });
+  // With the default prefetch (256) a greedy consumer would take the whole
+  // burst; at 15 ms per event each holds only a few.
+  expect(handled.a.length).toBeGreaterThanOrEqual(15);
+  expect(handled.b.length).toBeGreaterThanOrEqual(15);
+  expect([...handled.a, ...handled.b].sort((x, y) => x - y)).toEqual(range(0, 60));
+  await closeBuses(a, b, pub);
+});
