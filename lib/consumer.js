@@ -148,6 +148,8 @@ class Consumer extends EventEmitter {
     this._running = new Set(); // async handler calls not settled yet: { entries, attempt, deadline }
     this._sweep = null;
     this._stats = { processed: 0, failed: 0, retried: 0, deadLettered: 0, timedOut: 0 };
+    this._paceMs = 0; // moving average of a handler call (ms), for holdTarget()
+    this._paceTick = 0;
   }
 
   /** How many more entries this consumer takes now; `prefetch` lets it hold
@@ -173,6 +175,7 @@ class Consumer extends EventEmitter {
 
   // Moving average of one handler call's duration (ms), for holdTarget().
   _pace(startedAt) {
+    if (!startedAt) return;
     const ms = Math.max(0.001, performance.now() - startedAt);
     this._paceMs = this._paceMs ? this._paceMs * 0.9 + ms * 0.1 : ms;
   }
@@ -253,7 +256,8 @@ class Consumer extends EventEmitter {
   // One try of the handler; the slot stays taken through retries.
   _attempt(entries, attempt) {
     const o = this._o;
-    const startedAt = performance.now();
+    // Every 8th call is timed: enough for the pace, two clock reads fewer per event.
+    const startedAt = (this._paceTick++ & 7) === 0 ? performance.now() : 0;
     let result;
     try {
       result = this._handler(o.batchSize ? entries.map((e) => this._event(e, attempt)) : this._event(entries[0], attempt));
