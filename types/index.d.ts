@@ -588,6 +588,275 @@ export type EnvelopeListener<Events, P extends string, This = unknown> =
 /** Options of on()/many()/... that make them return a Listener object. */
 type ObjectifyOptions = OnOptions & { objectify: true };
 
+// ---- durable consumers (lib/consumer.js) -----------------------------------
+//
+// bus.consume() returns a Consumer (not exported at run time: it is declared
+// here as a type only, so `new Consumer()` or `instanceof Consumer` do not
+// type-check). Embedded mode (no Redis): in-memory groups within the
+// process. Redis mode: a Redis consumer group on the bus's stream.
+
+/**
+ * Third argument of consume(). Checked at run time: a value out of range
+ * (numbers are integers), a bad name or an unknown key throws
+ * InvalidArgumentError (ERR_INVALID_ARGUMENT); `undefined` counts as not
+ * given. `deadLetter`, `startFrom` and, in Redis mode, the claiming part of
+ * `ackTimeoutMs` belong to the group: the consume() that creates the group
+ * on this bus sets them.
+ */
+export interface ConsumeOptions {
+  /** Required. The consumer group (1..128 characters of A-Z a-z 0-9 _ . : -).
+   * Consumers of the same group share its events; each group gets every
+   * matching event. Every consumer of a group consumes the same patterns.
+   * In Redis mode, the name of the Redis consumer group. */
+  group: string;
+  /** This consumer's name in the group (same characters as `group`).
+   * @default "<the bus's instance id>-<n>" */
+  consumer?: string;
+  /** Handler calls (batches, with `batchSize`) in flight at once, 1..10,000.
+   * With 1, events are handled in order, a retried event before any later
+   * one; with more, they start in order but may finish in any order.
+   * @default 1 */
+  concurrency?: number;
+  /** Retries after the first try (0..1,000); an event that still fails goes
+   * to the dead letters (see `deadLetter`) and is acked. @default 3 */
+  maxRetries?: number;
+  /** Delay before the first retry in ms (0..3,600,000), doubled for each
+   * further retry (exponential backoff, ±25 % jitter). The handler's slot
+   * stays taken during the delay. @default 100 */
+  retryDelayMs?: number;
+  /** Cap of the retry delay in ms before jitter (0..86,400,000). @default 30000 */
+  retryMaxDelayMs?: number;
+  /** What happens to an event that failed after `maxRetries`: `true` keeps it
+   * in the group's dead letters (deadLetters(group); embedded: an in-memory
+   * ring of 10,000 per group; Redis: the stream `<stream>:dlq:<group>`), a
+   * string names that Redis stream instead (same characters as `group`;
+   * embedded mode treats it as `true`), `false` drops it (still counted in
+   * `deadLettered`). @default true */
+  deadLetter?: boolean | string;
+  /** 0: the handler receives one event per call. 1..10,000: it receives an
+   * array of up to this many events (fewer after `batchTimeoutMs`), retried
+   * and dead-lettered as a whole. @default 0 */
+  batchSize?: number;
+  /** With `batchSize`: how long to wait for a full batch before handing over
+   * a partial one, in ms (0..3,600,000). @default 50 */
+  batchTimeoutMs?: number;
+  /** A handler whose promise has not settled after this many ms (1..86,400,000)
+   * fails with TimeoutError (ERR_TIMEOUT) and is retried (`timedOut` counts
+   * it); synchronous handlers are not timed. In Redis mode, entries left
+   * unacked this long by a consumer that is gone are claimed (XAUTOCLAIM) by
+   * a live one. @default 30000 */
+  ackTimeoutMs?: number;
+  /** Where a new group starts: '$' new events only, '0' every retained event
+   * (embedded: the engine's history, when the engine runs; Redis: the whole
+   * stream), or an event id "<ms>-<seq>": the events after it. Only used when
+   * the group is created (an existing Redis group keeps its position).
+   * @default '$' */
+  startFrom?: '$' | '0' | string;
+  /** How long close() waits for running handlers, in ms (0..3,600,000).
+   * @default 10000 */
+  closeTimeoutMs?: number;
+  /** Redis mode: the most entries a consumer holds at once (fetched and not
+   * yet acked, running ones included; never fewer than concurrency ×
+   * batchSize), 1..100,000. It holds about 50 ms of work at the handler's
+   * measured pace, up to this, so fast handlers read in large batches and
+   * slow ones leave events to other consumers of the group. Embedded
+   * consumers take only what they can run. @default 256 */
+  prefetch?: number;
+}
+
+/**
+ * The event a consume() handler receives: the envelope of `P` (one member
+ * per matching event on a typed bus, like subscribe()) and `attempt`.
+ */
+export type ConsumedEvent<Events, P extends string> = EnvelopeOf<Events, P> & {
+  /** 1 on the first try, then 2, 3, ... across retries and redeliveries
+   * (Redis: an entry claimed from a consumer that is gone counts on). */
+  readonly attempt: number;
+};
+
+/** A consume() handler of single events. Its result may be a promise: the
+ * event is acked once it resolves; a throw or rejection is a failure. */
+export type ConsumeHandler<Events, P extends string> =
+  (event: ConsumedEvent<Events, P>) => unknown;
+
+/** A consume() handler of batches (`batchSize` >= 1): 1..batchSize events. */
+export type BatchConsumeHandler<Events, P extends string> =
+  (events: Array<ConsumedEvent<Events, P>>) => unknown;
+
+/**
+ * The handler type of consume()'s batch overload when `batchSize` is not a
+ * number literal (a `number`, which may be 0 at run time, or absent): no
+ * handler has this type, so that overload does not apply. (A named type
+ * rather than `never` so that tsc's message says why.)
+ */
+export interface LiteralBatchSizeOnly {
+  readonly 'this overload needs a literal batchSize such as 10': never;
+}
+
+/** The group a Consumer belongs to (an internal object; only these fields are declared). */
+export interface ConsumerGroup {
+  /** ConsumeOptions#group. */
+  readonly name: string;
+  /** The patterns the group consumes. */
+  readonly patterns: readonly string[];
+}
+
+/**
+ * The API of Node's EventEmitter ('events'), which Consumer extends at run
+ * time. Spelled out here instead of imported so that these declarations
+ * need no @types/node; with @types/node a Consumer is assignable to its
+ * EventEmitter. The only event a Consumer emits is 'closed'.
+ */
+export interface ConsumerEventEmitter {
+  on(event: 'closed', listener: () => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  addListener(event: 'closed', listener: () => void): this;
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'closed', listener: () => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependListener(event: 'closed', listener: () => void): this;
+  prependListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependOnceListener(event: 'closed', listener: () => void): this;
+  prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  off(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeAllListeners(event?: string | symbol): this;
+  emit(event: string | symbol, ...args: any[]): boolean;
+  setMaxListeners(n: number): this;
+  getMaxListeners(): number;
+  listeners(event: string | symbol): Function[];
+  rawListeners(event: string | symbol): Function[];
+  listenerCount(event: string | symbol, listener?: Function): number;
+  eventNames(): Array<string | symbol>;
+}
+
+/**
+ * A durable consumer, returned by consume(): runs the handler with bounded
+ * concurrency, retries, a timeout and dead letters, and acks what
+ * succeeded. A Node EventEmitter (ConsumerEventEmitter) that emits 'closed'
+ * once close() is done.
+ */
+declare class Consumer {
+  private constructor();
+  /** The group it belongs to. */
+  readonly group: ConsumerGroup;
+  /** ConsumeOptions#consumer, or the generated name. */
+  readonly name: string;
+  /** Takes no new entries and starts no handler calls (running ones go
+   * on; a partial batch waits) until resume(). */
+  pause(): this;
+  resume(): this;
+  /**
+   * Stops fetching, waits for running handlers (at most `closeTimeoutMs`;
+   * Redis: also for the entries already fetched), gives the rest back to the
+   * group (embedded: to its other consumers; Redis: left pending, claimed
+   * after `ackTimeoutMs`), waits for the acks, then emits 'closed'. Never
+   * rejects; idempotent (same promise). bus.close() closes every consumer.
+   */
+  close(): Promise<void>;
+  /** A snapshot of the counters. */
+  stats(): ConsumerStats;
+}
+interface Consumer extends ConsumerEventEmitter {}
+export type { Consumer };
+
+/** What Consumer#stats() returns (one per consumer in SubscriberStats). */
+export interface ConsumerStats {
+  /** ConsumeOptions#group. */
+  group: string;
+  /** Consumer#name. */
+  consumer: string;
+  /** Handler calls running or waiting to retry (a batch counts once). */
+  inFlight: number;
+  /** Events given to this consumer and not started yet. */
+  queued: number;
+  /** Events handled successfully (then acked). */
+  processed: number;
+  /** Failed tries, per event (a retried event counts each time). */
+  failed: number;
+  /** Retries scheduled, per event. */
+  retried: number;
+  /** Events given up after `maxRetries` (dead-lettered, or dropped with
+   * `deadLetter: false`). */
+  deadLettered: number;
+  /** Handler calls that did not settle within `ackTimeoutMs`. */
+  timedOut: number;
+  /** Entries delivered and not acked: this consumer's (embedded) or the
+   * whole group's (Redis, XINFO GROUPS, refreshed about every second). */
+  pending: number;
+  /** The group's entries not yet delivered to any consumer (Redis: XINFO
+   * GROUPS lag, refreshed about every second). */
+  lag: number;
+  paused: boolean;
+  /** true once close() was called. */
+  closed: boolean;
+}
+
+/** An event that failed after `maxRetries` (DeadLetters#list()). */
+export interface DeadLetter {
+  /** The event's id: its idempotency key, and the id retry() takes. */
+  id: string;
+  /** The event as the handler got it, without `attempt`. */
+  envelope: EventEnvelope;
+  /** The last failure's message (or the thrown value as a string). */
+  error: string;
+  /** The last failure's `code`, when it had one (e.g. 'ERR_TIMEOUT'). */
+  code?: string | undefined;
+  /** Tries made, across retries and redeliveries. */
+  attempts: number;
+  /** Name of the consumer that gave up. */
+  consumer: string;
+  /** When it gave up, in ms since the epoch. */
+  failedAt: number;
+  /** Redis mode only: the id of the entry in the dead-letter stream. */
+  dlqId?: string;
+  /** Redis mode only: ConsumeOptions#group. */
+  group?: string;
+}
+
+/** Argument of DeadLetters#list(). */
+export interface DeadLetterQuery {
+  /** At most this many, oldest first. @default 100 */
+  count?: number;
+  /** Only dead letters of events after this id ("<ms>-<seq>"). */
+  since?: string;
+}
+
+/** What deadLetters(group) returns. */
+export interface DeadLetters {
+  /** The dead letters, oldest first (Redis: among the stream's first 10,000 entries). */
+  list(query?: DeadLetterQuery): Promise<DeadLetter[]>;
+  /**
+   * Hands the event with this id back to this group only (with a new first
+   * try; its id stays the same) and removes the dead letter. Resolves true;
+   * rejects with InvalidArgumentError (ERR_INVALID_ARGUMENT) when the group
+   * has no dead letter with that id.
+   */
+  retry(id: string): Promise<true>;
+  /** Removes every dead letter of the group; resolves with how many there were. */
+  purge(): Promise<number>;
+}
+
+/** One consumer group of the bus (getSubscriberStats()). */
+export interface SubscriberStats {
+  /** ConsumeOptions#group. */
+  group: string;
+  /** The patterns the group consumes. */
+  patterns: string[];
+  /** Entries not yet delivered to a consumer (Redis: XINFO GROUPS lag). */
+  lag: number;
+  /** Entries delivered and not acked (Redis: XINFO GROUPS pending). */
+  pending: number;
+  /** Dead letters kept (Redis: XLEN of the dead-letter stream; 0 with
+   * `deadLetter: false`). Redis figures are refreshed about every second. */
+  deadLetters: number;
+  /** Embedded mode: entries dropped because the group's backlog reached
+   * 100,000 (oldest first). Always 0 in Redis mode. */
+  overflow: number;
+  /** Its consumers on this bus, until their close() is done. */
+  consumers: ConsumerStats[];
+}
+
 // ---- the bus ----------------------------------------------------------------
 
 /**
@@ -699,6 +968,53 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
    * on a bad argument, ClosedError after close().
    */
   serveStatic(path: string, body: string | NodeBuffer, options?: StaticOptions): this;
+
+  // -- durable consumers (lib/consumer.js) ---------------------------------------
+
+  /**
+   * A durable consumer: `handler(event)` runs for every event matching
+   * `pattern` (a name or wildcard pattern, or a non-empty array of them), at
+   * least once: event.id is the idempotency key, event.attempt the try. A
+   * handler that throws, rejects or does not settle within `ackTimeoutMs` is
+   * retried with backoff, then dead-lettered (deadLetters()). Consumers of
+   * the same `group` share the work. As with subscribe(), a literal or
+   * wildcard pattern narrows the events on a typed bus.
+   *
+   * Throws InvalidArgumentError (ERR_INVALID_PATTERN, ERR_INVALID_ARGUMENT:
+   * bad handler or options, or a group already consuming other patterns)
+   * or ClosedError after close().
+   *
+   * Overloads: without `batchSize` (or with 0) the handler receives one
+   * event; with a positive literal `batchSize` (e.g. 10) an array of events.
+   * When `batchSize` is a non-literal `number` (or the options are typed as
+   * ConsumeOptions) the handler receives either, as it may be 0 at run time.
+   */
+  consume<P extends EventPattern<Events>>(
+    pattern: P | readonly P[],
+    handler: ConsumeHandler<Events, P>,
+    options: ConsumeOptions & { batchSize?: 0 | undefined }
+  ): Consumer;
+  consume<P extends EventPattern<Events>, B extends number>(
+    pattern: P | readonly P[],
+    handler: number extends B ? LiteralBatchSizeOnly : BatchConsumeHandler<Events, P>,
+    options: ConsumeOptions & { batchSize: B }
+  ): Consumer;
+  consume<P extends EventPattern<Events>>(
+    pattern: P | readonly P[],
+    handler: (event: ConsumedEvent<Events, P> | Array<ConsumedEvent<Events, P>>) => unknown,
+    options: ConsumeOptions
+  ): Consumer;
+
+  /**
+   * The dead letters of a consumer group of this bus. Throws
+   * InvalidArgumentError (ERR_INVALID_ARGUMENT) when no consume() on this
+   * bus created the group.
+   */
+  deadLetters(group: string): DeadLetters;
+
+  /** Per consumer group of this bus (in creation order): its consumers'
+   * counters, lag, pending entries and dead letters. */
+  getSubscriberStats(): SubscriberStats[];
 
   // -- listeners (EventEmitter2 semantics) --------------------------------------
   // Overload order: untyped (active on the default open map only), typed
