@@ -115,6 +115,8 @@ void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);
 void ew__engine_flush(ew_engine_t *e);
 /* Appends the stats as a JSON object. Any thread. */
 void ew__engine_stats_json(ew_engine_t *e, ew__buf_t *b);
+/* GET /metrics: Prometheus text (metrics.c). */
+void ew__engine_metrics_text(ew_engine_t *e, ew__buf_t *b);
 /* Appends {"status","redis"?} and returns 1 when healthy. {engine} */
 int ew__engine_health_json(ew_engine_t *e, ew__buf_t *b);
 const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path, size_t len);

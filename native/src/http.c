@@ -1,6 +1,6 @@
 /*
  * http.c - the request head of a new connection: plain routes (/health,
- * /stats, static routes) and the strict WebSocket handshake (RFC 6455 §4.2),
+ * /stats, /metrics, static routes) and the strict WebSocket handshake (RFC 6455 §4.2),
  * checked here because lws 4.1.6 upgrades requests it should refuse.
  */
 #include <libwebsockets.h>
@@ -294,7 +294,7 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   int is_head = ew__method_is(r->method, "HEAD");
   int is_get = ew__method_is(r->method, "GET") || is_head;
   c->head_only = (uint8_t)is_head;
-  if (ew__str_eq(path, "/health") || ew__str_eq(path, "/stats")) {
+  if (ew__str_eq(path, "/health") || ew__str_eq(path, "/stats") || ew__str_eq(path, "/metrics")) {
     if (!is_get) {
       ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
       return;
@@ -302,11 +302,19 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
     ew__buf_t b;
     ew__buf_init(&b);
     int status = 200;
-    if (ew__str_eq(path, "/health"))
+    const char *type = "application/json";
+    if (ew__str_eq(path, "/health")) {
       status = ew__engine_health_json(e, &b) ? 200 : 503; /* green only while delivery works */
-    else
+    } else if (ew__str_eq(path, "/metrics")) {
+      ew__engine_metrics_text(e, &b);
+      type = "text/plain; version=0.0.4; charset=utf-8";
+    } else {
       ew__engine_stats_json(e, &b);
-    ew__http_respond(c, status, "application/json", NULL, b.data ? b.data : "{}", b.data ? b.len : 2);
+    }
+    if (b.failed)
+      ew__http_error(c, 500, "ERR_NO_MEMORY", "out of memory", NULL);
+    else
+      ew__http_respond(c, status, type, NULL, b.data ? b.data : "{}", b.data ? b.len : 2);
     ew__buf_free(&b);
     return;
   }
