@@ -359,6 +359,15 @@ class EventBus extends EventEmitter2 {
     }));
   }
 
+  /**
+   * Puts the bus's metrics in a prom-client registry (lib/metrics.js):
+   * engine counters as on GET /metrics, `up`, the bus's own counters and the
+   * durable consumers' per group/consumer. Returns unregister().
+   */
+  registerMetrics(registry, options) {
+    return require('./metrics').registerMetrics(this, registry, options);
+  }
+
   // Returns the event name to forward, or null for what stays local:
   // symbols, meta-events, emitted wildcards, and everything when no engine
   // runs and nobody subscribed to envelopes.
@@ -713,6 +722,19 @@ class EventBus extends EventEmitter2 {
     const rc = st.engine.route(path, contentType, body);
     if (rc !== 0) throw fromErrno(rc);
     return this;
+  }
+
+  /**
+   * Serves the operator page (lib/admin.html) at GET `path`: health, counters
+   * with rates and a live tail, read from /health, /stats and /ws only.
+   */
+  serveAdmin(path = '/admin') {
+    if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path) || path.includes('?')) {
+      throw makeError('ERR_INVALID_ARGUMENT', 'path must start with "/" and hold printable ASCII without "?"');
+    }
+    const server = this[kState].opts.server;
+    const page = require('./admin').adminPage({ path, wsPath: server ? server.path : '/ws' });
+    return this.serveStatic(path, page, { contentType: 'text/html; charset=utf-8' });
   }
 
   /**

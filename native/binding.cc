@@ -442,7 +442,27 @@ class Matcher : public Napi::ObjectWrap<Matcher> {
   ew__matcher_t *m_ = nullptr;
 };
 
+// metricDescriptors() -> [{ name, type, help, key, redisOnly }]: the table
+// behind GET /metrics, for lib/metrics.js.
+static Napi::Value MetricDescriptors(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  size_t n = 0;
+  const ew_metric_desc_t *d = ew_metric_descs(&n);
+  Napi::Array out = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; i++) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", d[i].name);
+    o.Set("type", d[i].type);
+    o.Set("help", d[i].help);
+    o.Set("key", d[i].stats_key);
+    o.Set("redisOnly", d[i].redis_only != 0);
+    out.Set((uint32_t)i, o);
+  }
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("metricDescriptors", Napi::Function::New(env, MetricDescriptors));
   exports.Set("errTable", Napi::Function::New(env, ErrTable));
   exports.Set("idNext", Napi::Function::New(env, IdNext));
   exports.Set("allocLive", Napi::Function::New(env, AllocLive));

@@ -140,3 +140,16 @@ test('tail ends with exit 1 and ERR_CLOSED when the server goes away', async () 
   expect(code).toBe(1);
   expect(tail.errText).toMatch(/eventwire: ERR_CLOSED: the server ended the stream/);
 });
+
+test('serve --admin serves the admin page', async () => {
+  const port = await freePort();
+  const server = start(['serve', '--port', String(port), '--admin']);
+  await waitFor(() => /listening on/.test(server.out), { timeoutMs: 10000, what: 'serve listening' });
+  expect(server.out).toContain('/admin)');
+  const res = await fetch(`http://127.0.0.1:${port}/admin`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(await res.text()).toContain('id="status"');
+  server.kill('SIGINT');
+  expect((await server.done).code).toBe(0);
+});

@@ -969,6 +969,26 @@ export declare class EventBus<Events extends object = Record<string, unknown>> e
    */
   serveStatic(path: string, body: string | NodeBuffer, options?: StaticOptions): this;
 
+  /**
+   * Serves the operator page (lib/admin.html) at GET `path` (default
+   * "/admin") through serveStatic(): the /health status, the /stats counters
+   * with per-second rates, the Redis state, and a live tail of events over
+   * the WebSocket endpoint. It reads only what /health, /stats and /ws
+   * already expose; /stats is unauthenticated, so keep the page behind a
+   * proxy's auth. Throws InvalidArgumentError (ERR_INVALID_ARGUMENT) on a bad
+   * path, ClosedError after close().
+   */
+  serveAdmin(path?: string): this;
+  /**
+   * Puts the bus's metrics into a prom-client registry (prom-client is an
+   * optional peer): engine counters as on GET /metrics, `up`, the bus's own
+   * counters and the durable consumers' (labels group, consumer). Values are
+   * read at scrape time. Returns a function that removes them again.
+   * Throws ERR_INVALID_ARGUMENT for a bad registry or prefix, or when the
+   * names are already registered.
+   */
+  registerMetrics(registry: { registerMetric(metric: unknown): void; getSingleMetric(name: string): unknown; removeSingleMetric(name: string): void }, options?: { prefix?: string; client?: unknown }): () => void;
+
   // -- durable consumers (lib/consumer.js) ---------------------------------------
 
   /**

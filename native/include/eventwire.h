@@ -237,6 +237,17 @@ typedef struct ew_engine_stats {
   int running;
 } ew_engine_stats_t;
 
+/* One engine counter as a Prometheus metric (GET /metrics, metrics.c):
+ * name, "counter" or "gauge", help text, the stats() key the Node binding
+ * gives it, its offset (a uint64_t) in ew_engine_stats_t, and whether it
+ * exists only in Redis mode. Static data: any thread. */
+typedef struct ew_metric_desc {
+  const char *name, *type, *help, *stats_key;
+  size_t offset;
+  int redis_only;
+} ew_metric_desc_t;
+const ew_metric_desc_t *ew_metric_descs(size_t *n);
+
 /* Creates an engine and starts its thread. On error *out is NULL. */
 int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts);
 
