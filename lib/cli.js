@@ -224,7 +224,7 @@ async function cmdServe(flags, args, io) {
   else if (flags.stream) throw new UsageError('--stream needs --redis');
   const bus = new EventBus(opts);
   bus.on('error', (err) => io.err(`eventwire: ${err.code || 'ERR'}: ${err.message}`));
-  if (flags.admin && typeof bus.serveAdmin === 'function') bus.serveAdmin();
+  if (flags.admin) bus.serveAdmin();
   const addr = await bus.listen();
   const base = `http://${addr.host}:${addr.port}`;
   io.out(`listening on ${base} (/ws, /socket.io/, /events, /health, /stats, /metrics${flags.admin ? ', /admin' : ''})`);
@@ -241,6 +241,7 @@ async function cmdServe(flags, args, io) {
  * Ctrl-C). Resolves with the exit code; never throws.
  */
 async function run(argv, io) {
+  if (!io.signal) io = { ...io, signal: new AbortController().signal }; // never aborted
   const [command, ...rest] = argv;
   try {
     if (!command) {
