@@ -3,7 +3,8 @@
  * formatted in RESP (ew__resp_format) read back by hiredis's own parser, and
  * replies built in the arena (redis_reply.c) from well-formed, split, huge,
  * nested and malformed input; stream entries read in one pass
- * (ew__redis_entry_scan), including entries eventwire did not write.
+ * (ew__redis_entry_scan), including entries eventwire did not write; the
+ * /metrics table; group-read arguments refused up front.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -205,7 +206,38 @@ static void test_entry_scan(void) {
   reader_close(&r);
 }
 
+/* The /metrics table: Prometheus names, counters end in _total, unique
+ * names, fields inside ew_engine_stats_t. */
+static void test_metric_table(void) {
+  size_t n = 0;
+  const ew_metric_desc_t *d = ew_metric_descs(&n);
+  CHECK(n >= 20);
+  for (size_t i = 0; i < n; i++) {
+    CHECK(!strncmp(d[i].name, "eventwire_", 10));
+    for (const char *p = d[i].name; *p; p++) CHECK((*p >= 'a' && *p <= 'z') || *p == '_');
+    int counter = !strcmp(d[i].type, "counter");
+    CHECK(counter || !strcmp(d[i].type, "gauge"));
+    size_t len = strlen(d[i].name);
+    CHECK_EQ_INT(counter, len > 6 && !strcmp(d[i].name + len - 6, "_total"));
+    CHECK(d[i].help && d[i].help[0] && !strchr(d[i].help, '\n'));
+    CHECK(d[i].stats_key && d[i].stats_key[0]);
+    CHECK(d[i].offset + sizeof(uint64_t) <= sizeof(ew_engine_stats_t));
+    for (size_t j = 0; j < i; j++) CHECK(strcmp(d[i].name, d[j].name) != 0);
+  }
+}
+
+/* The group read refuses what it cannot run, before any engine work. */
+static void test_group_read_args(void) {
+  const char args[] = "g\0c\0" "10\0a.*\0";
+  CHECK_EQ_INT(ew_engine_group_read(NULL, args, sizeof args - 1, 4, 1), EW_EINVAL);
+  CHECK_EQ_INT(ew_engine_group_read(NULL, args, sizeof args - 1, 3, 1), EW_EINVAL); /* no pattern */
+  CHECK_EQ_INT(ew_engine_redis_command(NULL, args, sizeof args - 1, 0, 1), EW_EINVAL);
+  CHECK_EQ_INT(ew_engine_redis_command(NULL, NULL, 5, 1, 1), EW_EINVAL);
+}
+
 int main(void) {
+  RUN(test_metric_table);
+  RUN(test_group_read_args);
   RUN(test_resp_format_reads_back);
   RUN(test_arena_replies);
   RUN(test_entry_scan);
