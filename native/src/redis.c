@@ -374,8 +374,8 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
       for (size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; i++) {
         ew__relay_entry(r, entries->element[i]);
         /* Write as the reply is fanned out, as after each batch from JS:
-         * one large write per client per reply overran socket buffers
-         * (partial writes, POLLOUT toggling, more syscalls per event). */
+         * one write per client per 512-entry reply overran socket buffers
+         * (partial writes, POLLOUT toggling); 64 made writes too small. */
         if ((i + 1) % EW__RELAY_FLUSH_EVERY == 0) ew__engine_flush(r->e);
       }
     }

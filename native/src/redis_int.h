@@ -15,7 +15,7 @@
 
 #define EW__RELAY_BLOCK_MS 1000
 #define EW__RELAY_COUNT 512
-#define EW__RELAY_FLUSH_EVERY 64 /* entries fanned out between socket writes */
+#define EW__RELAY_FLUSH_EVERY 256 /* entries fanned out between socket writes */
 #define EW__RELAY_STALL_MS 5000
 #define EW__BACKOFF_MIN_MS 100
 #define EW__BACKOFF_MAX_MS 5000
