@@ -241,9 +241,11 @@ class Consumer extends EventEmitter {
   }
 
   // The object a handler gets. An envelope only this consumer holds (a
-  // Redis group's, parsed for it) is handed over as it is on the first try;
-  // shared ones (embedded groups) and retries get a copy, so nothing a
-  // handler changed is seen by another group or by the next try.
+  // Redis group's, parsed for it) is handed over as it is on the first try
+  // (no copy per event); shared ones (embedded groups, where other groups
+  // see the same envelope) and retries get a shallow copy with `attempt`.
+  // Handlers should treat events as read-only: a change made on the first
+  // try of a Redis event is still there on a retry (documented).
   _event(e, attempt) {
     const n = e.deliveries + attempt - 1;
     if (attempt === 1 && e.own) {
