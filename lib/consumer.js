@@ -596,7 +596,7 @@ class RedisGroup {
     this.deadLetterOn = options.deadLetter !== false;
     this.ackTimeoutMs = options.ackTimeoutMs;
     this.consumers = [];
-    this.fetching = new Map(); // consumer -> reads out (at most 2)
+    this.fetching = new Map(); // consumer -> reads out (as many as its hold target needs)
     this.asked = new Map(); // consumer -> entries those reads asked for
     this.drainOnClose = true;
     this.ackRound = null; // { ids, done }: the acks of this turn, sent on the next
