@@ -672,10 +672,12 @@ class RedisGroup {
     if (this.again.delete(c)) this.pull();
   }
 
-  // Entries the engine already filtered: [[streamId, envelope], ...].
+  // Entries the engine already filtered: [streamId, envelope, streamId, envelope, ...].
   give(c, items, deliveries) {
     const give = [];
-    for (const [rid, env] of items) {
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const rid = items[i];
+      const env = items[i + 1];
       if (!c._held.has(env.id)) give.push({ id: env.id, rid, envelope: env, deliveries, own: true });
     }
     if (give.length) {

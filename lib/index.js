@@ -306,7 +306,7 @@ class EventBus extends EventEmitter2 {
   }
 
   // XREADGROUP filtered and encoded on the engine thread (consumer groups):
-  // resolves with [[streamId, envelope], ...].
+  // resolves with [streamId, envelope, streamId, envelope, ...].
   _groupRead(group, consumer, count, patterns) {
     return this._redisCall('groupRead', [group, consumer, String(count), ...patterns]);
   }

@@ -292,7 +292,7 @@ int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n,
  * Entries outside the patterns, dead letters retried for another group and
  * entries eventwire did not write (counted in bad_records) are XACKed
  * unseen. The answer is EW_MSG_REPLY(req): value 0 with the JSON array
- * [[streamId, envelope], ...] in stream order, or an error as above. */
+ * [streamId, envelope, streamId, envelope, ...] in stream order, or an error as above. */
 int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
 /* Redis mode: post EW_MSG_STREAM whenever the relay reads new entries. */
 int ew_engine_redis_watch(ew_engine_t *e, int on);

@@ -38,7 +38,7 @@ void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, s
 void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
 /* XREADGROUP for a consumer group, filtered here (redis_group.c). argv:
  * group, consumer, count, pattern... (n >= 4). Answers req with a JSON array
- * [[streamId, envelope], ...] of the entries the group takes; the others are
+ * [streamId, envelope, streamId, envelope, ...] of the entries the group takes; the others are
  * XACKed at once. */
 void ew__redis_group_read(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
 /* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer

@@ -4,8 +4,9 @@
  * here on the engine thread rather than in JS. Entries the group does not
  * take (a type outside its patterns, a dead letter retried for another
  * group, an entry eventwire did not write) are XACKed at once; the rest go
- * to JS as one JSON array of ready envelopes, [[streamId, envelope], ...],
- * which JS turns into objects with a single JSON.parse.
+ * to JS as one flat JSON array of ready envelopes, [streamId, envelope,
+ * streamId, envelope, ...] (no array per entry), which JS turns into objects
+ * with a single JSON.parse.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,11 +94,10 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
         x.ev.id_len = x.orig_len;
       }
       if (ngive++) ew__buf_add(&b, ",", 1);
-      ew__buf_add(&b, "[\"", 2);
+      ew__buf_add(&b, "\"", 1);
       ew__buf_add(&b, entry->element[0]->str, entry->element[0]->len);
       ew__buf_add(&b, "\",", 2);
       ew__envelope_json(&b, &x.ev);
-      ew__buf_add(&b, "]", 1);
     }
     ew__buf_add(&b, "]", 1);
     if (nskip) {
