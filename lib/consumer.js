@@ -680,11 +680,17 @@ class RedisGroup {
       const env = items[i + 1];
       if (!c._held.has(env.id)) give.push({ id: env.id, rid, envelope: env, deliveries, own: true });
     }
+    this.hand(c, give, items.length > 0);
+  }
+
+  // Entries for consumer c (a closing one cannot take them: left pending);
+  // after a non-empty read, the next one.
+  hand(c, give, readSome) {
     if (give.length) {
       if (c._closed) this.release(c, give);
       else c._give(give);
     }
-    if (items.length && !c._closed) this.pull();
+    if (readSome && !c._closed) this.pull();
   }
 
   // After the bus has connected: a consume() right after `new EventBus()`
@@ -710,11 +716,7 @@ class RedisGroup {
       else if (!c._held.has(parsed.env.id)) give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id) });
     }
     if (skip.length) this.ack(null, skip.map((id) => ({ id })));
-    if (give.length) {
-      if (c._closed) this.release(c, give);
-      else c._give(give);
-    }
-    if (entries.length && !c._closed) this.pull();
+    this.hand(c, give, entries.length > 0);
   }
 
   // Acks of one turn go out together, in XACKs of at most 500 ids; every
