@@ -34,7 +34,7 @@ const DEFAULTS = {
   ackTimeoutMs: 30000,
   startFrom: '$',
   closeTimeoutMs: 10000,
-  prefetch: 256,
+  prefetch: 1024,
 };
 const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
 const HOLD_START = 8; // ... and this many entries before it has a pace
@@ -247,6 +247,10 @@ class Consumer extends EventEmitter {
   // Handlers should treat events as read-only: a change made on the first
   // try of a Redis event is still there on a retry (documented).
   _event(e, attempt) {
+    if (e.envelope === null) {
+      e.envelope = recordEnvelope(e.id, e.record); // a Redis read's entry, built only now (RedisGroup.give)
+      e.record = undefined;
+    }
     const n = e.deliveries + attempt - 1;
     if (attempt === 1 && e.own) {
       e.envelope.attempt = n;
@@ -584,6 +588,28 @@ function entryEnvelope(id, fields) {
   return { env, target: f.g };
 }
 
+// The envelope of a group read's record: the fields after the ids,
+//   type US timestamp US source US priority US version US metadata US data
+// (empty = absent), or US <envelope JSON> when the engine had to escape a
+// field (an empty type). Only data and metadata go through JSON.parse; the
+// object keeps the key order of every other envelope.
+function recordEnvelope(id, rec) {
+  if (rec.charCodeAt(0) === 0x1f) return JSON.parse(rec.slice(1));
+  const p1 = rec.indexOf('\x1f');
+  const p2 = rec.indexOf('\x1f', p1 + 1);
+  const p3 = rec.indexOf('\x1f', p2 + 1);
+  const p4 = rec.indexOf('\x1f', p3 + 1);
+  const p5 = rec.indexOf('\x1f', p4 + 1);
+  const p6 = rec.indexOf('\x1f', p5 + 1);
+  const env = { id, type: rec.slice(0, p1), data: JSON.parse(rec.slice(p6 + 1)) };
+  if (p3 > p2 + 1) env.source = rec.slice(p2 + 1, p3);
+  env.timestamp = Number(rec.slice(p1 + 1, p2));
+  if (p4 > p3 + 1) env.priority = rec.slice(p3 + 1, p4);
+  if (p6 > p5 + 1) env.metadata = JSON.parse(rec.slice(p5 + 1, p6));
+  if (p5 > p4 + 1) env.version = Number(rec.slice(p4 + 1, p5));
+  return env;
+}
+
 class RedisGroup {
   constructor(bus, name, patterns, options) {
     this.bus = bus;
@@ -658,7 +684,7 @@ class RedisGroup {
     this.fetching.set(c, (this.fetching.get(c) || 0) + 1);
     this.asked.set(c, (this.asked.get(c) || 0) + count);
     this.bus._groupRead(this.name, c.name, count, this.patterns)
-      .then((items) => this.give(c, items || [], 1), (err) => {
+      .then((text) => this.give(c, text, 1), (err) => {
         // Redis restarted empty (or the stream was deleted): make the group again.
         if (/NOGROUP/.test(err.message)) this.create('0');
         else this.report(err);
@@ -672,15 +698,23 @@ class RedisGroup {
     if (this.again.delete(c)) this.pull();
   }
 
-  // Entries the engine already filtered: [streamId, envelope, streamId, envelope, ...].
-  give(c, items, deliveries) {
+  // Entries the engine already filtered, as records (native/src/redis_group.c)
+  //   <stream id> US <event id> US <the event's fields> RS
+  // split here without parsing: the envelope is built when its handler is
+  // about to run (recordEnvelope), so what a consumer holds is strings, not
+  // object trees the garbage collector copies on every scavenge.
+  give(c, text, deliveries) {
     const give = [];
-    for (let i = 0; i + 1 < items.length; i += 2) {
-      const rid = items[i];
-      const env = items[i + 1];
-      if (!c._held.has(env.id)) give.push({ id: env.id, rid, envelope: env, deliveries, own: true });
+    for (let at = 0; at < text.length;) {
+      const a = text.indexOf('\x1f', at);
+      const b = text.indexOf('\x1f', a + 1);
+      const end = text.indexOf('\x1e', b + 1);
+      if (a < 0 || b < 0 || end < 0) break; // cannot happen: the engine writes whole records
+      const id = text.slice(a + 1, b);
+      if (!c._held.has(id)) give.push({ id, rid: text.slice(at, a), envelope: null, record: text.slice(b + 1, end), deliveries, own: true });
+      at = end + 1;
     }
-    this.hand(c, give, items.length > 0);
+    this.hand(c, give, text.length > 0);
   }
 
   // Entries for consumer c (a closing one cannot take them: left pending);

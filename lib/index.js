@@ -307,11 +307,12 @@ class EventBus extends EventEmitter2 {
 
   // XREADGROUP filtered and encoded on the engine thread (consumer groups):
   // resolves with [streamId, envelope, streamId, envelope, ...].
+  // Resolves with the engine's record text (see RedisGroup.give()).
   _groupRead(group, consumer, count, patterns) {
-    return this._redisCall('groupRead', [group, consumer, String(count), ...patterns]);
+    return this._redisCall('groupRead', [group, consumer, String(count), ...patterns], 'text');
   }
 
-  _redisCall(method, args) {
+  _redisCall(method, args, kind = 'redis') {
     const st = this[kState];
     if (!st.engine) return Promise.reject(makeError('ERR_CLOSED', 'the bus is closed'));
     // One string for the engine (NUL-separated): one N-API conversion, not
@@ -321,7 +322,7 @@ class EventBus extends EventEmitter2 {
       return Promise.reject(makeError('ERR_INVALID_ARGUMENT', 'a Redis argument contains a NUL byte'));
     }
     const req = this._nextReq();
-    const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'redis', resolve, reject }));
+    const p = new Promise((resolve, reject) => st.pending.set(req, { kind, resolve, reject }));
     const rc = st.engine[method](`${strs.join('\0')}\0`, strs.length, req);
     if (rc !== 0) {
       st.pending.delete(req);
@@ -540,6 +541,9 @@ class EventBus extends EventEmitter2 {
         p.resolve(JSON.parse(data));
       } else if (p.kind === 'redis') {
         if (value === 0) p.resolve(data === undefined ? null : JSON.parse(data));
+        else p.reject(fromErrno(value, data || undefined));
+      } else if (p.kind === 'text') {
+        if (value === 0) p.resolve(data || '');
         else p.reject(fromErrno(value, data || undefined));
       } else if (p.kind === 'history') {
         const events = data ? JSON.parse(data) : [];

@@ -731,6 +731,40 @@ test('entries the group does not take are acked unseen by the engine: other type
   expect(native.allocLive()).toBe(0);
 });
 
+// The engine hands a read over as separator-delimited records (redis_group.c):
+// fields with control characters, raw UTF-8, pretty-printed JSON from another
+// writer and a non-id `o` field must all arrive intact and not break a record.
+test('group reads carry every field intact: control characters, UTF-8, pretty JSON, version, a foreign o field', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const handled = [];
+  bus.consume('rec.*', (e) => { handled.push(e); }, { group: 'g' });
+  await waitGroups(server, ['g']);
+  const now = Date.now();
+  const xadd = (...fields) => server.command('XADD', STREAM, '*', ...fields);
+  const ids = [];
+  ids.push(await xadd('t', 'rec.ctl', 'ts', String(now), 's', 'line1\nline2\x1f\x1e', 'p', 'high', 'd', '{"a":"x\\u001fy"}'));
+  ids.push(await xadd('t', 'rec.utf8', 'ts', String(now + 1), 's', 'café ☕', 'd', '{"emoji":"😀","ü":["ß"]}', 'v', '3'));
+  ids.push(await xadd('t', 'rec.pretty', 'ts', String(now + 2), 'd', '{\n  "n": 1,\n  "list": [ 1, 2 ]\n}', 'm', '{ "trace": "t-1" }'));
+  ids.push(await xadd('t', 'rec.o', 'ts', String(now + 3), 'd', '{}', 'g', 'g', 'o', 'x","type":"evil'));
+  await waitFor(() => handled.length >= 4, { timeoutMs: 5000, what: 'the four entries' });
+  // Plain objects: attempt is set on the envelope; compare without it.
+  const plain = handled.map(({ attempt, ...rest }) => rest);
+  expect(plain).toEqual([
+    { id: ids[0], type: 'rec.ctl', data: { a: 'x\x1fy' }, source: 'line1\nline2\x1f\x1e', timestamp: now, priority: 'high' },
+    { id: ids[1], type: 'rec.utf8', data: { emoji: '😀', ü: ['ß'] }, source: 'café ☕', timestamp: now + 1, version: 3 },
+    { id: ids[2], type: 'rec.pretty', data: { n: 1, list: [1, 2] }, timestamp: now + 2, metadata: { trace: 't-1' } },
+    { id: ids[3], type: 'rec.o', data: {}, timestamp: now + 3 }, // an `o` that is not an id is not the idempotency key
+  ]);
+  // Same key order as every other envelope (JSON.stringify output is stable).
+  expect(Object.keys(handled[0])).toEqual(['id', 'type', 'data', 'source', 'timestamp', 'priority', 'attempt']);
+  expect(handled.every((e) => e.attempt === 1)).toBe(true);
+  await waitFor(async () => (await xpending(server, 'g')) === 0, { timeoutMs: 5000, what: 'nothing left pending' });
+  expect(busErrors.get(bus)).toEqual([]);
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
 test('slow handlers hold little: two consumers of one group share a burst (prefetch adapts to the pace)', async () => {
   const server = await startRedis();
   const a = await openBus(server);

@@ -32,7 +32,7 @@ int ew__buf_reserve(ew__buf_t *b, size_t n) {
 
 void ew__buf_add(ew__buf_t *b, const void *p, size_t n) {
   if (ew__buf_reserve(b, n)) return;
-  memcpy(b->data + b->len, p, n);
+  if (n) memcpy(b->data + b->len, p, n); /* p may be NULL when n is 0 */
   b->len += n;
   b->data[b->len] = '\0';
 }

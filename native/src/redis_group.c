@@ -4,9 +4,18 @@
  * here on the engine thread rather than in JS. Entries the group does not
  * take (a type outside its patterns, a dead letter retried for another
  * group, an entry eventwire did not write) are XACKed at once; the rest go
- * to JS as one flat JSON array of ready envelopes, [streamId, envelope,
- * streamId, envelope, ...] (no array per entry), which JS turns into objects
- * with a single JSON.parse.
+ * to JS as one text of records, one per entry (US = 0x1f, RS = 0x1e):
+ *   <stream id> US <event id> US <type> US <timestamp> US <source> US
+ *   <priority> US <version> US <metadata JSON> US <data JSON> RS
+ * (absent optional fields empty). JS splits it without parsing and builds
+ * an envelope only when its handler is about to run, with JSON.parse on the
+ * data alone: what a consumer holds is strings, not object trees the garbage
+ * collector copies on every scavenge, and no envelope wrapper is parsed.
+ * Neither separator can occur in a record: ids are stream ids, the JSON
+ * fields were checked (valid JSON has no raw control characters), and an
+ * entry whose type, source or priority has a control character is sent in
+ * the other form, <stream id> US <event id> US US <envelope JSON> RS (an
+ * empty type), which JS parses whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +44,33 @@ typedef struct ew__group_read {
 static int ew__raw_json_ok(const char *s, size_t len) {
   ew__json_info_t info;
   return len == 0 || ew__json_check(s, len, &info) == 0;
+}
+
+static int ew__has_ctl(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)s[i] < 0x20) return 1;
+  return 0;
+}
+
+/* One record of the reply text (see the top of this file). */
+static void ew__group_record(ew__buf_t *b, const char *rid, size_t rid_len, const ew__event_fields_t *f) {
+  ew__buf_add(b, rid, rid_len);
+  ew__buf_add(b, "\x1f", 1);
+  ew__buf_add(b, f->id, f->id_len);
+  ew__buf_add(b, "\x1f", 1);
+  if (ew__has_ctl(f->type, f->type_len) || ew__has_ctl(f->source, f->source_len) ||
+      ew__has_ctl(f->priority, f->priority_len)) {
+    ew__buf_add(b, "\x1f", 1);
+    ew__envelope_json(b, f);
+  } else {
+    const char *part[] = {f->type, f->ts, f->source, f->priority, f->version, f->metadata, f->data};
+    const size_t part_len[] = {f->type_len, f->ts_len, f->source_len, f->priority_len, f->version_len, f->metadata_len, f->data_len};
+    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
+      if (i) ew__buf_add(b, "\x1f", 1);
+      ew__buf_add(b, part[i], part_len[i]);
+    }
+  }
+  ew__buf_add(b, "\x1e", 1);
 }
 
 /* 1 when group g takes the entry (and fills x), 0 when it is acked unseen,
@@ -69,10 +105,9 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
     size_t n = entries ? entries->elements : 0;
     ew__buf_t b;
     ew__buf_init(&b);
-    ew__buf_add(&b, "[", 1);
     const char **skip = n ? ew__malloc((n + 3) * sizeof *skip) : NULL;
     size_t *skip_len = n ? ew__malloc((n + 3) * sizeof *skip_len) : NULL;
-    size_t nskip = 0, ngive = 0;
+    size_t nskip = 0;
     for (size_t i = 0; i < n; i++) {
       const redisReply *entry = entries->element[i];
       /* An entry deleted after it was added to the group comes back with nil fields. */
@@ -88,18 +123,15 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
         }
         continue;
       }
-      /* A dead letter retried keeps its first id (field o): the idempotency key. */
-      if (x.orig) {
+      /* A dead letter retried keeps its first id (field o): the idempotency
+       * key. Only a stream id is taken (the field is spliced unescaped). */
+      uint64_t ms, seq;
+      if (x.orig && !ew__id_parse(x.orig, x.orig_len, &ms, &seq)) {
         x.ev.id = x.orig;
         x.ev.id_len = x.orig_len;
       }
-      if (ngive++) ew__buf_add(&b, ",", 1);
-      ew__buf_add(&b, "\"", 1);
-      ew__buf_add(&b, entry->element[0]->str, entry->element[0]->len);
-      ew__buf_add(&b, "\",", 2);
-      ew__envelope_json(&b, &x.ev);
+      ew__group_record(&b, entry->element[0]->str, entry->element[0]->len, &x.ev);
     }
-    ew__buf_add(&b, "]", 1);
     if (nskip) {
       skip[0] = "XACK";
       skip_len[0] = 4;
