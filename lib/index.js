@@ -21,6 +21,7 @@ const MSG_REMOTE = 6;
 const MSG_WARN = 7;
 const MSG_REDIS = 8;
 const MSG_STREAM = 9;
+const MSG_PUBLISHED = 10;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // reaches these, so a tight emit loop keeps bounded JS memory. Records are
@@ -489,6 +490,23 @@ class EventBus extends EventEmitter2 {
     trackLive(this);
   }
 
+  // "<req> <id>\n" per publish() that got its id (a burst per message).
+  _onPublished(text) {
+    const { pending } = this[kState];
+    for (let at = 0; at < text.length;) {
+      const sp = text.indexOf(' ', at);
+      const nl = text.indexOf('\n', sp);
+      if (sp < 0 || nl < 0) break; // the engine writes whole lines
+      const req = Number(text.slice(at, sp));
+      const p = pending.get(req);
+      if (p) {
+        pending.delete(req);
+        p.resolve(text.slice(sp + 1, nl));
+      }
+      at = nl + 1;
+    }
+  }
+
   _onEngineMessages(msgs) {
     const st = this[kState];
     for (const [kind, req, value, data] of msgs) {
@@ -518,6 +536,10 @@ class EventBus extends EventEmitter2 {
       }
       if (kind === MSG_STREAM) {
         for (const g of st.groups.values()) g.pull();
+        continue;
+      }
+      if (kind === MSG_PUBLISHED) {
+        this._onPublished(data);
         continue;
       }
       const p = st.pending.get(req);

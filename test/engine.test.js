@@ -114,6 +114,20 @@ describe('forwarding', () => {
     expect(b.stats().engine.eventsIn).toBe(1);
   });
 
+  // The engine answers a burst of publish() calls in one message (many
+  // "<req> <id>" lines): every promise must still get its own event's id.
+  test('a burst of publish() calls: each resolves with the id of its own event, in order', async () => {
+    const b = bus({ engine: true });
+    const idOf = new Map();
+    b.subscribe('burst.*', (e) => idOf.set(e.data.i, e.id));
+    const N = 3000;
+    const ids = await Promise.all(Array.from({ length: N }, (_, i) => b.publish('burst.x', { i })));
+    expect(ids.map((id, i) => id === idOf.get(i))).toEqual(Array(N).fill(true));
+    const order = ids.map((id) => id.split('-').map(Number));
+    expect(order.every(([ms, seq], i) => i === 0 || ms > order[i - 1][0] || (ms === order[i - 1][0] && seq > order[i - 1][1]))).toBe(true);
+    expect(b.stats().engine.eventsIn).toBe(N);
+  });
+
   test('events emitted without an engine are not forwarded', async () => {
     const b = bus();
     b.emit('a.b', 1);

@@ -132,7 +132,10 @@ typedef enum ew_msg_kind {
                            should report (events refused, Redis unavailable) */
   EW_MSG_REDIS,         /* value = 1 connected, 0 lost, -1 an attempt failed;
                            data = the last error */
-  EW_MSG_STREAM         /* the relay read new stream entries (ew_engine_redis_watch) */
+  EW_MSG_STREAM,        /* the relay read new stream entries (ew_engine_redis_watch) */
+  EW_MSG_PUBLISHED      /* data = "<req> <id>\n" for each publish() (record origin
+                           "p<req>") that got its final id, in order; one
+                           message carries a whole burst */
 } ew_msg_kind_t;
 
 typedef struct ew_msg {
@@ -141,6 +144,8 @@ typedef struct ew_msg {
   uint32_t req;
   int64_t value;
   size_t len;
+  size_t cap;  /* {engine, under the outbox lock} bytes data can hold
+                  (EW_MSG_PUBLISHED grows in place until taken) */
   char data[]; /* len bytes + NUL */
 } ew_msg_t;
 

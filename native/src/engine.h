@@ -108,6 +108,9 @@ uint64_t ew__now_ms(void);
  * only when out of memory. */
 void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t value,
                      const char *data, size_t len);
+/* Settles publish() request req with its id (EW_MSG_PUBLISHED, shared by a
+ * burst). {engine} */
+void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, size_t id_len);
 
 /* The event pipeline: history, then every subscribed connection. {engine} */
 void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);

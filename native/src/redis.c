@@ -63,7 +63,7 @@ static void ew__settle(ew__redis_t *r, ew__xentry_t *x, int err, const char *id,
     if (err)
       ew__engine_post(e, EW_MSG_REPLY, x->origin, err, r->last_error, strlen(r->last_error));
     else
-      ew__engine_post(e, EW_MSG_REPLY, x->origin, 0, id, id_len);
+      ew__engine_post_published(e, x->origin, id, id_len);
   } else if (x->origin_kind == 'c') {
     if (err)
       ew__engine_answer_now(e, x->origin, err, r->last_error);
