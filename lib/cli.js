@@ -4,11 +4,11 @@
 // reads the server's SSE endpoint with fetch (Node >= 18), so it works where
 // no WebSocket implementation is installed.
 //
-//   eventwire serve   [--port 8080] [--host 127.0.0.1] [--redis URL] [--stream S] [--admin] [--allow-publish]
+//   eventwire serve   [--port 8080] [--host 127.0.0.1] [--redis URL] [--stream S] [--admin] [--allow-publish] [--ops-token T]
 //   eventwire tail    <url> [--pattern P]... [--since ID]
 //   eventwire health  <url>
-//   eventwire stats   <url>
-//   eventwire metrics <url>
+//   eventwire stats   <url> [--token T]
+//   eventwire metrics <url> [--token T]
 //   eventwire publish --redis URL [--stream S] <type> [json] [--source S] [--priority P]
 //   eventwire history --redis URL [--stream S] [--pattern P] [--count N] [--since ID]
 //
@@ -19,20 +19,21 @@
 
 const USAGE = `usage:
   eventwire serve   [--port 8080] [--host 127.0.0.1] [--redis URL] [--stream NAME] [--admin] [--allow-publish]
+                    [--ops-token T]                             /stats, /metrics need "Authorization: Bearer T"
   eventwire tail    <url> [--pattern P]... [--since ID]        events as JSON lines (SSE, no WebSocket needed)
   eventwire health  <url>                                       exit 0 healthy, 1 unhealthy, 2 unreachable
-  eventwire stats   <url>
-  eventwire metrics <url>
+  eventwire stats   <url> [--token T]                           T: the server's ops token
+  eventwire metrics <url> [--token T]                           (default $EVENTWIRE_OPS_TOKEN)
   eventwire publish --redis URL [--stream NAME] <type> [json] [--source S] [--priority P]
   eventwire history --redis URL [--stream NAME] [--pattern P] [--count N] [--since ID]
 <url> is the server's base, e.g. http://127.0.0.1:8080`;
 
 const FLAGS = {
-  serve: { port: 'value', host: 'value', redis: 'value', stream: 'value', admin: 'bool', 'allow-publish': 'bool' },
+  serve: { port: 'value', host: 'value', redis: 'value', stream: 'value', admin: 'bool', 'allow-publish': 'bool', 'ops-token': 'value' },
   tail: { pattern: 'list', since: 'value' },
   health: {},
-  stats: {},
-  metrics: {},
+  stats: { token: 'value' },
+  metrics: { token: 'value' },
   publish: { redis: 'value', stream: 'value', source: 'value', priority: 'value' },
   history: { redis: 'value', stream: 'value', pattern: 'value', count: 'value', since: 'value' },
 };
@@ -96,9 +97,9 @@ function fail(io, code, message, exit) {
   return exit;
 }
 
-async function get(url, io) {
+async function get(url, io, headers) {
   try {
-    return await fetch(url, { signal: io.signal });
+    return await fetch(url, { signal: io.signal, headers });
   } catch (err) {
     const c = err && err.cause;
     const why = (c && (c.code || (c.errors && c.errors[0] && c.errors[0].code) || c.message)) || err.message;
@@ -114,8 +115,9 @@ async function cmdHealth(url, io) {
   return res.status === 200 ? 0 : 1;
 }
 
-async function cmdText(url, path, io) {
-  const res = await get(`${url}${path}`, io);
+async function cmdText(url, path, flags, io) {
+  const token = flags.token || process.env.EVENTWIRE_OPS_TOKEN;
+  const res = await get(`${url}${path}`, io, token ? { authorization: `Bearer ${token}` } : undefined);
   const body = (await res.text()).trim();
   if (res.status !== 200) return fail(io, 'ERR_HTTP', `${path} answered ${res.status}: ${body}`, 1);
   io.out(body);
@@ -220,6 +222,7 @@ async function cmdServe(flags, args, io) {
   const port = flags.port === undefined ? 8080 : intFlag(flags.port, 'port', 0, 65535);
   const host = flags.host || '127.0.0.1';
   const opts = { server: { port, host, allowClientPublish: !!flags['allow-publish'] } };
+  if (flags['ops-token'] !== undefined) opts.server.opsToken = flags['ops-token'];
   if (flags.redis) opts.redis = { url: flags.redis, ...(flags.stream ? { stream: flags.stream } : {}) };
   else if (flags.stream) throw new UsageError('--stream needs --redis');
   const bus = new EventBus(opts);
@@ -258,8 +261,8 @@ async function run(argv, io) {
       case 'serve': return await cmdServe(flags, args, io);
       case 'tail': return await cmdTail(baseUrl(args[0]), flags, io);
       case 'health': return await cmdHealth(baseUrl(args[0]), io);
-      case 'stats': return await cmdText(baseUrl(args[0]), '/stats', io);
-      case 'metrics': return await cmdText(baseUrl(args[0]), '/metrics', io);
+      case 'stats': return await cmdText(baseUrl(args[0]), '/stats', flags, io);
+      case 'metrics': return await cmdText(baseUrl(args[0]), '/metrics', flags, io);
       case 'publish': return await cmdPublish(flags, args, io);
       case 'history': return await cmdHistory(flags, args, io);
       default: throw new UsageError(`unknown command "${command}"`);

@@ -8,7 +8,9 @@ const EE2_KEYS = ['wildcard', 'delimiter', 'newListener', 'removeListener', 'max
   'verboseMemoryLeak', 'ignoreErrors'];
 const KNOWN = new Set([...EE2_KEYS, 'server', 'redis', 'engine', 'source', 'inbox', 'history']);
 const SERVER_KEYS = new Set(['port', 'host', 'path', 'maxConnections', 'maxPayload', 'heartbeatMs',
-  'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog', 'socketIo', 'sse', 'authorize']);
+  'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog', 'socketIo', 'sse', 'authorize', 'opsToken']);
+// A Bearer token (RFC 6750 token68), long enough not to be guessed.
+const OPS_TOKEN = /^[A-Za-z0-9\-._~+/]{16,256}=*$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bad(name, what) {
@@ -88,6 +90,13 @@ function normalizeServer(server) {
   if (server.authorize !== undefined && typeof server.authorize !== 'function') {
     throw bad('server.authorize', 'must be a function (auth, info) => boolean | Promise<boolean>');
   }
+  // server.opsToken (or EVENTWIRE_OPS_TOKEN): GET /stats and /metrics then
+  // need "Authorization: Bearer <token>"; /health stays open.
+  const opsToken = server.opsToken === undefined ? (process.env.EVENTWIRE_OPS_TOKEN || undefined) : server.opsToken;
+  if (opsToken !== undefined && (typeof opsToken !== 'string' || !OPS_TOKEN.test(opsToken))) {
+    throw bad(server.opsToken === undefined ? 'EVENTWIRE_OPS_TOKEN' : 'server.opsToken',
+      'must be 16..256 characters of A-Z a-z 0-9 - . _ ~ + / (a Bearer token), e.g. from `openssl rand -hex 24`');
+  }
   const sseHeartbeatMs = sse === false ? 0
     : intIn(sse.heartbeatMs, 'server.sse.heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000));
   return {
@@ -112,6 +121,7 @@ function normalizeServer(server) {
     sseRetryMs: sse === false ? 0 : intIn(sse.retryMs, 'server.sse.retryMs', 1, 3600000, 3000),
     authorize: server.authorize,
     sioAuthorize: typeof server.authorize === 'function',
+    opsToken,
   };
 }
 

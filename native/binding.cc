@@ -216,6 +216,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     std::string sse = o.Get("ssePath").IsString() ? o.Get("ssePath").As<Napi::String>().Utf8Value() : "";
     bool has_origins = o.Get("allowedOrigins").IsString();
     std::string origins = has_origins ? o.Get("allowedOrigins").As<Napi::String>().Utf8Value() : "";
+    std::string ops = o.Get("opsToken").IsString() ? o.Get("opsToken").As<Napi::String>().Utf8Value() : "";
     ew_server_options_t so = {};
     so.host = host.c_str();
     so.port = (int)IntOpt(o, "port");
@@ -225,6 +226,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     so.heartbeat_ms = (int)IntOpt(o, "heartbeatMs");
     so.handshake_timeout_ms = (int)IntOpt(o, "handshakeTimeoutMs");
     so.allowed_origins = has_origins ? origins.c_str() : nullptr;
+    so.ops_token = ops.empty() ? nullptr : ops.c_str();
     so.allow_client_publish = o.Get("allowClientPublish").ToBoolean().Value();
     so.backlog_max_frames = (size_t)IntOpt(o, "backlogMaxFrames");
     so.backlog_max_bytes = (size_t)IntOpt(o, "backlogMaxBytes");

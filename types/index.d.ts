@@ -190,6 +190,13 @@ export interface ServerOptions {
    * `connect_error` carrying the message. Default: every connect is accepted.
    */
   authorize?: (auth: unknown, info: AuthorizeInfo) => AuthorizeResult | Promise<AuthorizeResult>;
+  /**
+   * Locks GET /stats and /metrics: they then need
+   * `Authorization: Bearer <opsToken>` (401 ERR_UNAUTHORIZED otherwise);
+   * /health stays open. 16..256 characters of A-Z a-z 0-9 - . _ ~ + /.
+   * @default process.env.EVENTWIRE_OPS_TOKEN (none: open)
+   */
+  opsToken?: string;
 }
 
 /** Options of the Socket.IO endpoint (ServerOptions#socketIo). */

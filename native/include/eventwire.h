@@ -187,6 +187,8 @@ typedef struct ew_server_options {
   int heartbeat_ms;           /* 0 = 30,000; < 0 = off */
   int handshake_timeout_ms;   /* 0 = 10,000 */
   const char *allowed_origins; /* NULL = any; else origins separated by '\n' */
+  const char *ops_token;      /* NULL or "" = /stats and /metrics open; else they
+                                 need "Authorization: Bearer <ops_token>" */
   int allow_client_publish;
   const char *sio_path;       /* NULL = "/socket.io/"; "" = off */
   const char *sse_path;       /* NULL = "/events"; "" = off */

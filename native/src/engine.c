@@ -676,10 +676,11 @@ int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t r
   if (!e || !opts || opts->port < 0 || opts->port > 65535) return EW_EINVAL;
   /* Every string the options point to is copied into the command: the
    * caller's memory is gone by the time the engine thread reads it. */
-  enum { N = 5 };
+  enum { N = 6 };
   const char *strs[N] = {opts->host ? opts->host : "", opts->ws_path ? opts->ws_path : "",
                          opts->allowed_origins ? opts->allowed_origins : "",
-                         opts->sio_path ? opts->sio_path : "", opts->sse_path ? opts->sse_path : ""};
+                         opts->sio_path ? opts->sio_path : "", opts->sse_path ? opts->sse_path : "",
+                         opts->ops_token ? opts->ops_token : ""};
   size_t lens[N], total = sizeof(ew_server_options_t);
   for (int i = 0; i < N; i++) total += (lens[i] = strlen(strs[i])) + 1;
   ew__cmd_t *c = ew__cmd_new(EW__CMD_LISTEN, NULL, total);
@@ -687,7 +688,7 @@ int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t r
   ew_server_options_t *o = (ew_server_options_t *)(void *)c->data;
   *o = *opts;
   char *p = c->data + sizeof *o;
-  const char **dst[N] = {&o->host, &o->ws_path, &o->allowed_origins, &o->sio_path, &o->sse_path};
+  const char **dst[N] = {&o->host, &o->ws_path, &o->allowed_origins, &o->sio_path, &o->sse_path, &o->ops_token};
   for (int i = 0; i < N; i++) {
     memcpy(p, strs[i], lens[i] + 1);
     *dst[i] = p;
@@ -696,6 +697,7 @@ int ew_engine_listen(ew_engine_t *e, const ew_server_options_t *opts, uint32_t r
   if (!opts->allowed_origins) o->allowed_origins = NULL;
   if (!opts->sio_path) o->sio_path = NULL;
   if (!opts->sse_path) o->sse_path = NULL;
+  if (!opts->ops_token || !*opts->ops_token) o->ops_token = NULL;
   c->req = req;
   return ew__engine_push(e, c);
 }

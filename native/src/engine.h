@@ -49,6 +49,7 @@ struct ew__server {
   int max_connections, heartbeat_ms, handshake_timeout_ms, allow_client_publish;
   size_t max_payload, backlog_max_frames, backlog_max_bytes;
   char *allowed_origins;            /* NULL = any; '\n'-separated */
+  char *ops_token;                  /* NULL = /stats, /metrics open; else Bearer */
   /* state {engine} */
   ew__conn_t *conns;                /* every connection */
   ew__conn_t *dirty;                /* connections to flush */

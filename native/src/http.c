@@ -21,6 +21,7 @@ static const char *ew__status_text(int status) {
     case 101: return "Switching Protocols";
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
@@ -77,7 +78,7 @@ typedef struct ew__str {
 
 typedef struct ew__request {
   ew__str_t method, path, version;
-  ew__str_t host, upgrade, connection, key, ws_version, origin, last_event_id;
+  ew__str_t host, upgrade, connection, key, ws_version, origin, last_event_id, authorization;
 } ew__request_t;
 
 /* Header names and tokens compare without case; methods do not (RFC 9110). */
@@ -138,6 +139,7 @@ static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
     else if (ew__str_eq(name, "sec-websocket-version")) r->ws_version = val;
     else if (ew__str_eq(name, "origin")) r->origin = val;
     else if (ew__str_eq(name, "last-event-id")) r->last_event_id = val;
+    else if (ew__str_eq(name, "authorization")) r->authorization = val;
     p = le + 2;
   }
   return 0;
@@ -174,6 +176,23 @@ static int ew__origin_allowed(const ew__server_t *s, ew__str_t origin) {
     p = nl + 1;
   }
   return 0;
+}
+
+/* True when no ops token is set, or the request carries
+ * "Authorization: Bearer <token>" (scheme in any case, RFC 9110 §11.1).
+ * The token compares in constant time: its length is the only thing a
+ * timing can tell. */
+static int ew__ops_authorized(const ew__server_t *s, ew__str_t auth) {
+  if (!s->ops_token) return 1;
+  if (auth.n < 7 || strncasecmp(auth.p, "Bearer ", 7) != 0) return 0;
+  const char *t = auth.p + 7;
+  size_t n = auth.n - 7;
+  while (n && *t == ' ') t++, n--;
+  size_t want = strlen(s->ops_token);
+  if (n != want) return 0;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < n; i++) diff |= (unsigned char)(t[i] ^ s->ops_token[i]);
+  return diff == 0;
 }
 
 /* Upgrades to WebSocket when the request is a valid handshake; otherwise
@@ -297,6 +316,13 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   if (ew__str_eq(path, "/health") || ew__str_eq(path, "/stats") || ew__str_eq(path, "/metrics")) {
     if (!is_get) {
       ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
+      return;
+    }
+    /* /health stays open (load balancers probe it); the counters need the
+     * ops token when one is set. */
+    if (!ew__str_eq(path, "/health") && !ew__ops_authorized(c->srv, r->authorization)) {
+      ew__http_error(c, 401, "ERR_UNAUTHORIZED", "this server needs \"Authorization: Bearer <server.opsToken>\" for /stats and /metrics",
+                     "WWW-Authenticate: Bearer realm=\"eventwire\"\r\n");
       return;
     }
     ew__buf_t b;

@@ -194,6 +194,7 @@ static int ew__server_probe(const char *host, int port, char *addr, size_t addrl
 static void ew__server_free(ew__server_t *s) {
   ew__sio_sessions_free(s->sio_sessions);
   ew__free(s->allowed_origins);
+  ew__free(s->ops_token);
   ew__free(s);
 }
 
@@ -226,6 +227,10 @@ int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t 
     return EW_ENOMEM;
   }
   if (o->allowed_origins && !(s->allowed_origins = ew__strndup(o->allowed_origins, strlen(o->allowed_origins)))) {
+    ew__server_free(s);
+    return EW_ENOMEM;
+  }
+  if (o->ops_token && !(s->ops_token = ew__strndup(o->ops_token, strlen(o->ops_token)))) {
     ew__server_free(s);
     return EW_ENOMEM;
   }

@@ -56,7 +56,9 @@ static void test_bad_options(void) {
   CHECK_EQ_INT(ew_engine_create(&e, &o), EW_EINVAL);
 }
 
-static int http_get(int port, const char *path, char *out, size_t outlen) {
+/* GET path with extra header lines (each ending in \r\n, or NULL); the whole
+ * response in out. */
+static int http_get_h(int port, const char *path, const char *headers, char *out, size_t outlen) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {0};
   a.sin_family = AF_INET;
@@ -66,8 +68,9 @@ static int http_get(int port, const char *path, char *out, size_t outlen) {
     close(fd);
     return -1;
   }
-  char req[256];
-  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+  char req[512];
+  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s\r\n", path,
+                   headers ? headers : "");
   if (write(fd, req, (size_t)n) != n) {
     close(fd);
     return -1;
@@ -78,6 +81,47 @@ static int http_get(int port, const char *path, char *out, size_t outlen) {
   out[got] = '\0';
   close(fd);
   return (int)got;
+}
+
+static int http_get(int port, const char *path, char *out, size_t outlen) {
+  return http_get_h(port, path, NULL, out, outlen);
+}
+
+/* server.opsToken: /stats and /metrics need the Bearer token, /health not. */
+static void test_ops_token(void) {
+  ew_engine_t *e = make_engine();
+  ew_server_options_t so = {.host = "127.0.0.1", .port = 0, .ops_token = "s3cret-token-0123456789"};
+  CHECK_EQ_INT(ew_engine_listen(e, &so, 3), 0);
+  ew_msg_t *m = wait_msg(e, &W, EW_MSG_LISTENING);
+  int port = m ? (int)m->value : 0;
+  ew_msg_free(m);
+  CHECK(port > 0);
+  char buf[8192];
+  static const char *const locked[] = {"/stats", "/metrics"};
+  for (int i = 0; i < 2; i++) {
+    CHECK(http_get_h(port, locked[i], NULL, buf, sizeof buf) > 0);
+    CHECK(strstr(buf, "HTTP/1.1 401 Unauthorized\r\n") == buf);
+    CHECK(strstr(buf, "WWW-Authenticate: Bearer realm=\"eventwire\"\r\n") != NULL);
+    CHECK(strstr(buf, "{\"code\":\"ERR_UNAUTHORIZED\",\"message\":") != NULL);
+    /* wrong token, a prefix of it, another scheme: still 401 */
+    const char *wrong[] = {"Authorization: Bearer s3cret-token-012345678X\r\n",
+                           "Authorization: Bearer s3cret-token-012345678\r\n",
+                           "Authorization: Bearer s3cret-token-01234567890\r\n",
+                           "Authorization: Basic czNjcmV0LXRva2VuLTAxMjM0NTY3ODk=\r\n",
+                           "Authorization: Bearer\r\n"};
+    for (size_t k = 0; k < sizeof wrong / sizeof wrong[0]; k++) {
+      CHECK(http_get_h(port, locked[i], wrong[k], buf, sizeof buf) > 0);
+      CHECK(strstr(buf, "HTTP/1.1 401 ") == buf);
+    }
+    /* the token (the scheme in any case) */
+    CHECK(http_get_h(port, locked[i], "Authorization: bearer s3cret-token-0123456789\r\n", buf, sizeof buf) > 0);
+    CHECK(strstr(buf, "HTTP/1.1 200 OK\r\n") == buf);
+  }
+  CHECK(http_get_h(port, "/stats", "Authorization: Bearer s3cret-token-0123456789\r\n", buf, sizeof buf) > 0);
+  CHECK(strstr(buf, "\"connectionsTotal\":") != NULL);
+  CHECK(http_get_h(port, "/health", NULL, buf, sizeof buf) > 0);
+  CHECK(strstr(buf, "HTTP/1.1 200 OK\r\n") == buf);
+  close_and_destroy(e);
 }
 
 static void test_listen_and_http(void) {
@@ -212,5 +256,6 @@ int main(void) {
   RUN(test_create_close);
   RUN(test_batches_and_bounds);
   RUN(test_listen_and_http);
+  RUN(test_ops_token);
   return ew_test_finish();
 }

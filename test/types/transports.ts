@@ -74,3 +74,9 @@ new EventBus({ server: { authorize: () => ({ ok: false, message: 404 }) } });
 new EventBus({ server: { authorize: async () => 1 } });
 // @ts-expect-error info.transport is "socket.io" only
 new EventBus({ server: { authorize: (_auth, info) => info.transport === 'ws' } });
+
+// ---- ops token ----------------------------------------------------------------
+
+new EventBus({ server: { opsToken: 'a-long-enough-ops-token' } });
+// @ts-expect-error the ops token is a string
+new EventBus({ server: { opsToken: 1234567890123456 } });
