@@ -40,9 +40,9 @@
 //      Goal: p99 < 5 ms.
 //   3. Cost of durability on fan-out: the C clients of bench/loadgen.c (the
 //      colleague's fan-out load client, compiled to a temp dir) connect
-//      --fan-clients /ws clients to bench/lib/redis-fanout-server.js (the bus
-//      of bench/servers/eventwire.js with Redis on or off, driven by
-//      bench/lib/child.js's burst/rate loop); deliveries/s counted at the
+//      --fan-clients /ws clients to bench/servers/eventwire.js (with
+//      --redis for "on"; the bus of bench/fanout.js's eventwire contender),
+//      driven by bench/lib/child.js's burst/rate loop); deliveries/s counted at the
 //      clients, Redis on vs off alternated in each of --fan-rounds rounds.
 //      Headline = median of the per-round on/off ratios. Goal: >= 0.9 (Redis
 //      costs <= 10 %). With --paced-rate, round 1 also measures emit ->
@@ -559,7 +559,7 @@ async function allStats(lgs) {
 
 async function fanSession(mode, round, paced) {
   const stream = `bench:fanout:${round}`;
-  const srvArgs = [path.join(__dirname, 'lib', 'redis-fanout-server.js'), '--max-seconds', String(O.maxSeconds + 120)];
+  const srvArgs = [path.join(__dirname, 'servers', 'eventwire.js'), '--max-seconds', String(O.maxSeconds + 120)];
   if (mode === 'on') srvArgs.push('--redis', redis.url, '--stream', stream);
   const srv = new ServerProc(`fanout-${mode}`, process.execPath, ['--expose-gc', ...srvArgs]);
   live.add(srv);
@@ -1019,8 +1019,8 @@ WebSocket clients with Redis on ≥ 0.9× Redis off (durability costs ≤ 10 %).
 * **3. Fan-out, Redis on vs off.** Reuses the fan-out machinery unchanged:
   \`bench/loadgen.c\` (compiled to a temp dir) connects 100 /ws clients
   subscribed to \`bench.*\` and counts deliveries; the server is
-  \`bench/lib/redis-fanout-server.js\`, the bus of \`bench/servers/eventwire.js\`
-  plus an optional \`redis\` option (that file has none), driven by
+  \`bench/servers/eventwire.js\` (bench/fanout.js's eventwire contender;
+  \`--redis URL\` for "on"), driven by
   \`bench/lib/child.js\`'s burst loop (64 emits per loop turn, 1 ms pause
   while more than 1,024 events per client are queued; with Redis the queue
   also counts events waiting for XADD and written but not read back).
