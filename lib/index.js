@@ -523,7 +523,7 @@ class EventBus extends EventEmitter2 {
         continue;
       }
       if (kind === MSG_REMOTE) {
-        this._onRemote(data);
+        this._onRemotes(data);
         continue;
       }
       if (kind === MSG_WARN) {
@@ -608,11 +608,27 @@ class EventBus extends EventEmitter2 {
   }
 
   // An event another instance wrote to the stream: local listeners only.
-  _onRemote(json) {
+  // Records "<type> US <envelope JSON> RS" (a burst of the relay's events).
+  _onRemotes(text) {
+    for (let at = 0; at < text.length;) {
+      const us = text.indexOf('\x1f', at);
+      const rs = text.indexOf('\x1e', us + 1);
+      if (us < 0 || rs < 0) break; // the engine writes whole records
+      this._onRemote(text, us, rs, at);
+      at = rs + 1;
+    }
+  }
+
+  // One remote event: text.slice(at, us) is its type, text.slice(us + 1, end)
+  // its envelope, parsed only when a listener will get it (an instance
+  // without listeners for a type pays no JSON.parse per event of it).
+  _onRemote(text, us, end, at) {
     const st = this[kState];
+    const type = text.slice(at, us);
+    if (!(this._all && this._all.length) && !this.hasListeners(type)) return;
     let env;
     try {
-      env = JSON.parse(json);
+      env = JSON.parse(text.slice(us + 1, end));
     } catch (err) {
       return;
     }

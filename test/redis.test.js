@@ -707,3 +707,60 @@ test('maxReconnectAttempts: 2 → after 2 failed attempts the queued publishes r
   expect({ failedAttemptsBeforeFailing: rounds.length, connections: connectionsAtFailure.length })
     .toEqual({ failedAttemptsBeforeFailing: 2, connections: 4 });
 }, 40000);
+
+// The relay hands JS its events in bursts ("<type> US <envelope> RS" records)
+// and parses an envelope only when some listener will get it.
+test('remote events reach on(), wildcard subscribe() and onAny() listeners; foreign entries with a non-numeric q are not taken for copies', async () => {
+  redis = await RedisServer.start();
+  const b = makeBus({}, { server: false });
+  const errors = [];
+  b.on('error', (e) => errors.push(e));
+  await b.listen();
+  const onGot = [];
+  const subGot = [];
+  const anyGot = [];
+  b.on('rem.one', (d) => onGot.push(d.i));
+  b.subscribe('rem.*', (e) => subGot.push([e.type, e.data.i, e.source]));
+  const now = String(Date.now());
+  // Another writer: the same instance id and a q that is not a number on every entry.
+  for (let i = 0; i < 5; i++) {
+    await redis.command('XADD', STREAM, '*', 't', i % 2 ? 'rem.two' : 'rem.one', 'ts', now, 's', 'other\x1fwriter', 'd', JSON.stringify({ i }), 'i', 'other#1', 'q', 'x');
+  }
+  await waitFor(() => subGot.length >= 5, { timeoutMs: 5000, what: 'the five remote events' });
+  expect(subGot).toEqual([['rem.one', 0, 'other\x1fwriter'], ['rem.two', 1, 'other\x1fwriter'], ['rem.one', 2, 'other\x1fwriter'],
+    ['rem.two', 3, 'other\x1fwriter'], ['rem.one', 4, 'other\x1fwriter']]);
+  expect(onGot).toEqual([0, 2, 4]);
+  // onAny only (EE2's hasListeners does not count it in wildcard mode).
+  const c = makeBus({}, { server: false });
+  await c.listen();
+  c.onAny((type, data) => anyGot.push([type, data.i]));
+  const a = makeBus({}, { server: false });
+  await a.listen();
+  for (let i = 0; i < 300; i++) a.emit(`any.t${i % 3}`, { i });
+  await a.publish('any.end', { i: 300 });
+  await waitFor(() => anyGot.length >= 301, { timeoutMs: 5000, what: '301 events at onAny' });
+  expect(anyGot).toEqual(range(0, 301).map((i) => [i === 300 ? 'any.end' : `any.t${i % 3}`, i]));
+  expect(errors).toEqual([]);
+});
+
+test('entries another writer left with broken JSON reach no listener and no /ws client; they are counted in badRecords', async () => {
+  redis = await RedisServer.start();
+  const b = makeBus();
+  const { port } = await b.listen();
+  const got = [];
+  b.subscribe('raw.*', (e) => got.push(e.data));
+  const ws = client(port);
+  await ws.sub(['raw.*']);
+  const before = b.stats().engine.badRecords;
+  const now = String(Date.now());
+  await redis.command('XADD', STREAM, '*', 't', 'raw.bad', 'ts', now, 'd', '{"broken":', 'i', 'w#1', 'q', '1');
+  await redis.command('XADD', STREAM, '*', 't', 'raw.bad', 'ts', now, 'd', '{"c":"\x1e"}', 'i', 'w#1', 'q', '2');
+  await redis.command('XADD', STREAM, '*', 't', 'raw.bad', 'ts', '"soon"', 'd', '{}', 'i', 'w#1', 'q', '3');
+  await redis.command('XADD', STREAM, '*', 't', 'raw.good', 'ts', now, 'd', '{"ok":true}', 'i', 'w#1', 'q', '4');
+  await waitFor(() => got.length >= 1, { timeoutMs: 5000, what: 'the good entry' });
+  await ws.waitEvents(1);
+  await settle(100);
+  expect(ws.events.map((e) => [e.type, e.data])).toEqual([['raw.good', { ok: true }]]);
+  expect(got).toEqual([{ ok: true }]);
+  expect(b.stats().engine.badRecords - before).toBe(3);
+});

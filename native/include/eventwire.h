@@ -126,8 +126,9 @@ typedef enum ew_msg_kind {
                            with the token as origin, or answer the token */
   EW_MSG_AUTH,          /* req = token, data = {"transport","auth"}: a Socket.IO
                            connect for the authorize hook; answer the token */
-  EW_MSG_REMOTE,        /* data = envelope JSON of an event another instance
-                           published (Redis relay): emit it to local listeners */
+  EW_MSG_REMOTE,        /* data = "<type> US <envelope JSON> RS" (US/RS = 0x1f/
+                           0x1e) per event other instances published (Redis
+                           relay), a burst per message: emit to local listeners */
   EW_MSG_WARN,          /* value = EW_E*, data = message: something the owner
                            should report (events refused, Redis unavailable) */
   EW_MSG_REDIS,         /* value = 1 connected, 0 lost, -1 an attempt failed;

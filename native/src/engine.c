@@ -73,11 +73,35 @@ void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t v
   ew__outbox_push(e, m);
 }
 
-/* A publish() that got its id. A burst of them shares one message, grown
- * in place while the owner has not taken it: one N-API crossing and one
- * string per burst instead of a message (an array and five N-API calls on
- * the JS thread) per event. */
-#define EW__PUBLISHED_CAP 32768
+/* Appends a record to the newest message when it is of the same kind and
+ * has room (the owner has not taken it yet: it was notified when that
+ * message was queued), else queues a new message of EW__BATCH_CAP bytes (or
+ * the record's size). A burst of records thus costs the JS thread one N-API
+ * string, not a 4-element array and five N-API calls each. */
+#define EW__BATCH_CAP 32768
+static void ew__engine_post_batched(ew_engine_t *e, ew_msg_kind_t kind, const char *rec, size_t n) {
+  pthread_mutex_lock(&e->out_lock);
+  ew_msg_t *t = e->out_tail;
+  if (t && t->kind == kind && t->len + n <= t->cap) {
+    memcpy(t->data + t->len, rec, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+    pthread_mutex_unlock(&e->out_lock);
+    return;
+  }
+  pthread_mutex_unlock(&e->out_lock);
+  size_t cap = n > EW__BATCH_CAP ? n : EW__BATCH_CAP;
+  ew_msg_t *m = ew__malloc(sizeof *m + cap + 1);
+  if (!m) return;
+  memset(m, 0, sizeof *m);
+  m->kind = kind;
+  m->cap = cap;
+  memcpy(m->data, rec, n);
+  m->len = n;
+  m->data[n] = '\0';
+  ew__outbox_push(e, m);
+}
+
 void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, size_t id_len) {
   char line[16 + EW_ID_MAX + 2];
   if (id_len > EW_ID_MAX) { /* not an id this engine makes; answered alone */
@@ -88,25 +112,23 @@ void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, siz
   memcpy(line + n, id, id_len);
   n += id_len;
   line[n++] = '\n';
-  pthread_mutex_lock(&e->out_lock);
-  ew_msg_t *t = e->out_tail;
-  if (t && t->kind == EW_MSG_PUBLISHED && t->len + n <= t->cap) {
-    memcpy(t->data + t->len, line, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-    pthread_mutex_unlock(&e->out_lock); /* the owner was notified when t was queued */
-    return;
-  }
-  pthread_mutex_unlock(&e->out_lock);
-  ew_msg_t *m = ew__malloc(sizeof *m + EW__PUBLISHED_CAP + 1);
-  if (!m) return;
-  memset(m, 0, sizeof *m);
-  m->kind = EW_MSG_PUBLISHED;
-  m->cap = EW__PUBLISHED_CAP;
-  memcpy(m->data, line, n);
-  m->len = n;
-  m->data[n] = '\0';
-  ew__outbox_push(e, m);
+  ew__engine_post_batched(e, EW_MSG_PUBLISHED, line, n);
+}
+
+void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len) {
+  /* Neither separator can be inside: the type is an event name (no control
+   * characters) and the envelope is JSON built from fields
+   * ew__redis_entry_scan checked (valid JSON has no raw control characters). */
+  char small[1024];
+  size_t n = type_len + len + 2;
+  char *rec = n <= sizeof small ? small : ew__malloc(n);
+  if (!rec) return;
+  memcpy(rec, type, type_len);
+  rec[type_len] = 0x1f;
+  memcpy(rec + type_len + 1, json, len);
+  rec[n - 1] = 0x1e;
+  ew__engine_post_batched(e, EW_MSG_REMOTE, rec, n);
+  if (rec != small) ew__free(rec);
 }
 
 ew_msg_t *ew_engine_take(ew_engine_t *e) {

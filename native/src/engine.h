@@ -112,6 +112,9 @@ void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t v
 /* Settles publish() request req with its id (EW_MSG_PUBLISHED, shared by a
  * burst). {engine} */
 void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, size_t id_len);
+/* An event another instance published (relay): "<type> US <envelope JSON> RS"
+ * records, a burst per EW_MSG_REMOTE message. {engine} */
+void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len);
 
 /* The event pipeline: history, then every subscribed connection. {engine} */
 void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);

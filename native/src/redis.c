@@ -32,6 +32,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "engine.h"
+#include "json.h"
 #include "names.h"
 #include "redis_int.h"
 
@@ -246,11 +247,22 @@ void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, 
 
 /* ---- the relay ---------------------------------------------------------------------- */
 
+/* Raw JSON spliced into an envelope must be one JSON value; a number field
+ * (ts, version) one JSON number. */
+static int ew__json_ok(const char *s, size_t len, int number) {
+  ew__json_info_t info;
+  if (ew__json_check(s, len, &info)) return 0;
+  return !number || s[0] == '-' || (s[0] >= '0' && s[0] <= '9');
+}
+
 /* One pass over a stream entry [id, [k, v, ...]]: the event fields and the
  * bookkeeping fields, pointing into the reply (a field looked up by name
  * each was ~10 scans of the pairs per entry on the relay's path). 0 when
  * eventwire wrote it as an event, -1 otherwise (the bookkeeping fields are
- * filled either way). */
+ * filled either way): a type that is not an event name, data or metadata
+ * that is not JSON, a timestamp or version that is not a number. Every
+ * reader (relay, history, group reads) builds envelopes from what passes,
+ * so no client ever gets a frame with broken JSON from another writer. */
 int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x) {
   memset(x, 0, sizeof *x);
   if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING ||
@@ -285,6 +297,10 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
 #undef EW__SET
   }
   if (!f->type || !f->ts || !f->data || ew_event_name_check(f->type, f->type_len, delim)) return -1;
+  if (!ew__json_ok(f->data, f->data_len, 0) || !ew__json_ok(f->ts, f->ts_len, 1) ||
+      (f->metadata_len && !ew__json_ok(f->metadata, f->metadata_len, 0)) ||
+      (f->version_len && !ew__json_ok(f->version, f->version_len, 1)))
+    return -1;
   f->id = entry->element[0]->str;
   f->id_len = entry->element[0]->len;
   return 0;
@@ -298,6 +314,23 @@ static void ew__relay_gap(ew__redis_t *r, uint64_t missed) {
                    "(raise redis.retention)",
                    (unsigned long long)missed);
   ew__engine_post(r->e, EW_MSG_WARN, 0, EW_EREDIS_UNAVAILABLE, msg, (size_t)n);
+}
+
+/* q as eventwire writes it: 1..20 decimal digits without a sign. Another
+ * writer's q that is not a number does not take part in the duplicate
+ * check (strtoull would read 0, and every entry after the first would look
+ * like a copy). */
+static int ew__redis_q_parse(const char *s, size_t len, uint64_t *out) {
+  if (!s || len == 0 || len > 20) return 0;
+  uint64_t v = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    uint64_t d = (uint64_t)(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return 0;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 1;
 }
 
 /* True when (instance, q) is not newer than what the relay already passed:
@@ -338,7 +371,8 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   if (fields->type != REDIS_REPLY_ARRAY) return;
   ew__entry_t x;
   int bad = ew__redis_entry_scan(entry, e->delim, &x);
-  if (x.instance && x.q && ew__seen_before(r, x.instance, x.instance_len, strtoull(x.q, NULL, 10))) return;
+  uint64_t q;
+  if (x.instance && ew__redis_q_parse(x.q, x.q_len, &q) && ew__seen_before(r, x.instance, x.instance_len, q)) return;
   int mine = x.instance && x.instance_len == strlen(r->instance) && !memcmp(x.instance, r->instance, x.instance_len);
   if (mine) r->relayed_own++;
   if (mine && x.local) return; /* delivered at once while Redis was down */
@@ -354,7 +388,7 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   if (!mine) {
     size_t plen;
     const char *payload = ew__frame_payload(frame, &plen);
-    ew__engine_post(e, EW_MSG_REMOTE, 0, 0, payload, plen);
+    ew__engine_post_remote(e, f.type, f.type_len, payload, plen);
   }
   ew__frame_unref(frame);
 }

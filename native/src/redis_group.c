@@ -24,7 +24,6 @@
 #include "alloc.h"
 #include "buf.h"
 #include "frame.h"
-#include "json.h"
 #include "names.h"
 #include "redis_int.h"
 
@@ -39,12 +38,6 @@ typedef struct ew__group_read {
   char block[]; /* pattern[], pattern_len[], then the strings (the members
                    above keep block 8-byte aligned for the two arrays) */
 } ew__group_read_t;
-
-/* Raw JSON spliced into the envelope must be one JSON value each. */
-static int ew__raw_json_ok(const char *s, size_t len) {
-  ew__json_info_t info;
-  return len == 0 || ew__json_check(s, len, &info) == 0;
-}
 
 static int ew__has_ctl(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++)
@@ -79,9 +72,6 @@ static int ew__group_takes(const ew__group_read_t *g, const redisReply *entry, c
   if (ew__redis_entry_scan(entry, delim, x)) return -1;
   const ew__event_fields_t *f = &x->ev;
   if (x->group && (x->group_len != strlen(g->group) || memcmp(x->group, g->group, x->group_len))) return 0;
-  if (!ew__raw_json_ok(f->data, f->data_len) || !ew__raw_json_ok(f->ts, f->ts_len) ||
-      !ew__raw_json_ok(f->metadata, f->metadata_len) || !ew__raw_json_ok(f->version, f->version_len))
-    return -1;
   for (int i = 0; i < g->npatterns; i++)
     if (ew__pattern_match(g->pattern[i], g->pattern_len[i], f->type, f->type_len, delim)) return 1;
   return 0;

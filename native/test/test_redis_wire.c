@@ -185,6 +185,30 @@ static void test_entry_scan(void) {
     CHECK_EQ_INT(ew__redis_entry_scan(e, ".", &x), -1);
     done(&r, e);
   }
+  /* Fields spliced into envelopes as raw JSON must be JSON (numbers where
+   * a number goes): each of these is refused. */
+  const char *bad_json[][8] = {
+      {"t", "a.b", "ts", "1", "d", "{\"broken\":", NULL},
+      {"t", "a.b", "ts", "1", "d", "{\"a\":\"\x1e\"}", NULL}, /* a raw control character */
+      {"t", "a.b", "ts", "soon", "d", "{}", NULL},
+      {"t", "a.b", "ts", "\"1\"", "d", "{}", NULL}, /* JSON, not a number */
+      {"t", "a.b", "ts", "1", "d", "{}", "m", "not json"},
+      {"t", "a.b", "ts", "1", "d", "{}", "v", "[2]"},
+  };
+  for (size_t k = 0; k < sizeof bad_json / sizeof bad_json[0]; k++) {
+    int n = bad_json[k][6] ? 8 : 6;
+    e = entry_of(&r, bad_json[k], n);
+    if (e) {
+      CHECK_EQ_INT(ew__redis_entry_scan(e, ".", &x), -1);
+      done(&r, e);
+    }
+  }
+  const char *numbers[] = {"t", "a.b", "ts", "-1.5e3", "d", " [1, 2] ", "v", "0"};
+  e = entry_of(&r, numbers, 8);
+  if (e) {
+    CHECK_EQ_INT(ew__redis_entry_scan(e, ".", &x), 0);
+    done(&r, e);
+  }
   const char *odd[] = {"t", "a.b", "ts", "1", "d"}; /* a key without value */
   e = entry_of(&r, odd, 5);
   if (e) {
