@@ -367,6 +367,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     o.Set("redisRelayed", (double)s.redis_relayed);
     o.Set("redisRejected", (double)s.redis_rejected);
     o.Set("redisReconnects", (double)s.redis_reconnects);
+    o.Set("redisRelayPauses", (double)s.redis_relay_pauses);
     return o;
   }
 

@@ -4,7 +4,7 @@
 // outages, SIGSTOP stalls, killed connections, restarts with an empty
 // dataset, the offline queue, AUTH/SELECT/connect failures, SIGKILL of a
 // publisher, and maxReconnectAttempts.
-const { fork, spawn } = require('child_process');
+const { fork, spawn, spawnSync } = require('child_process');
 const net = require('net');
 const path = require('path');
 const { EventBus } = require('../lib');
@@ -764,3 +764,30 @@ test('entries another writer left with broken JSON reach no listener and no /ws 
   expect(got).toEqual([{ ok: true }]);
   expect(b.stats().engine.badRecords - before).toBe(3);
 });
+
+// The relay's hand-over to JS is bounded: while the JS thread does not take
+// other instances' events (blocked here by spawnSync and Atomics.wait), the
+// relay stops at 16 MB and reads on once JS takes them. Nothing is lost.
+test('a blocked JS thread: the relay pauses at 16 MB of remote events (counted), then delivers every event', async () => {
+  redis = await RedisServer.start();
+  const b = makeBus({}, { server: false });
+  await b.listen();
+  const got = [];
+  b.on('big.one', (d) => got.push(d));
+  const N = 20000;
+  const filler = 'x'.repeat(1000); // ~1.1 KB per event: N events are ~22 MB
+  const r = spawnSync('redis-benchmark', ['-p', String(redis.port), '-c', '1', '-P', '100', '-n', String(N), '-q',
+    'XADD', STREAM, '*', 't', 'big.one', 'ts', '1', 'd', JSON.stringify({ f: filler }), 'i', 'other#1'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  // Still blocked: give the relay time to reach the bound.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+  const paused = b.stats().engine;
+  expect(paused.redisRelayPauses).toBeGreaterThanOrEqual(1);
+  expect(paused.redisRelayed).toBeLessThan(N); // it stopped before the end
+  expect(paused.redisRelayed).toBeGreaterThan(10000); // ~16 MB were read first
+  await waitFor(() => got.length >= N, { timeoutMs: 20000, what: `${N} remote events` });
+  expect(got.length).toBe(N);
+  expect(got.every((d) => d.f === filler)).toBe(true);
+  expect(b.stats().engine.redisRelayed).toBe(N);
+  expect((await b.health()).redis).toMatchObject({ relayPaused: false, relayStalled: false });
+}, 40000);

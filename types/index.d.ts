@@ -352,8 +352,13 @@ export interface RedisHealth {
   queueSize: number;
   /** 1 while XADDs are in flight, else 0. */
   inflight: number;
-  /** The relay's XREAD has not answered for over 5 s. */
+  /** The relay's XREAD has not answered for over 5 s, or the relay has been
+   * paused (relayPaused) for over 5 s. */
   relayStalled: boolean;
+  /** The relay stopped reading: 16 MB of other instances' events wait for
+   * the JS thread (a blocked or overloaded event loop). It reads again as
+   * soon as the JS thread takes them; the stream keeps the rest. */
+  relayPaused: boolean;
   /** When the relay last got an XREAD reply (ms since the epoch; 0 = never). */
   lastReadMs: number;
   /** The ms part of the last stream id relayed (0 = none). */
@@ -438,6 +443,8 @@ export interface EngineStats {
   redisRejected: number;
   /** Redis connections lost after being ready. */
   redisReconnects: number;
+  /** Times the relay paused for the JS thread (see RedisHealth#relayPaused). */
+  redisRelayPauses: number;
 }
 
 /** What stats() returns: JS-side counters and, while it runs, the engine's. */

@@ -239,6 +239,8 @@ typedef struct ew_engine_stats {
   uint64_t redis_relayed;     /* stream entries read by the relay */
   uint64_t redis_rejected;    /* events refused: queue full or Redis unavailable */
   uint64_t redis_reconnects;
+  uint64_t redis_relay_pauses; /* times the relay stopped reading: 16 MB of
+                                  other instances' events waited for the owner */
   uint64_t redis_last_read_ms; /* last relay reply (also empty ones) */
   uint64_t redis_last_event_ms; /* newest event seen by the relay */
   int port;                   /* bound port, 0 when not listening */

@@ -80,13 +80,15 @@ void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t v
  * string, not a 4-element array and five N-API calls each. */
 #define EW__BATCH_CAP 32768
 static void ew__engine_post_batched(ew_engine_t *e, ew_msg_kind_t kind, const char *rec, size_t n) {
+  size_t remote = kind == EW_MSG_REMOTE ? n : 0;
   pthread_mutex_lock(&e->out_lock);
   ew_msg_t *t = e->out_tail;
   if (t && t->kind == kind && t->len + n <= t->cap) {
     memcpy(t->data + t->len, rec, n);
     t->len += n;
     t->data[t->len] = '\0';
-    pthread_mutex_unlock(&e->out_lock);
+    e->out_remote_bytes += remote;
+    pthread_mutex_unlock(&e->out_lock); /* the owner was notified when t was queued */
     return;
   }
   pthread_mutex_unlock(&e->out_lock);
@@ -99,7 +101,21 @@ static void ew__engine_post_batched(ew_engine_t *e, ew_msg_kind_t kind, const ch
   memcpy(m->data, rec, n);
   m->len = n;
   m->data[n] = '\0';
+  pthread_mutex_lock(&e->out_lock);
+  e->out_remote_bytes += remote;
+  pthread_mutex_unlock(&e->out_lock);
   ew__outbox_push(e, m);
+}
+
+int ew__engine_remote_full(ew_engine_t *e) {
+  pthread_mutex_lock(&e->out_lock);
+  int full = e->out_remote_bytes >= EW__REMOTE_OUT_MAX;
+  if (full && !e->remote_paused) {
+    e->remote_paused = 1;
+    atomic_fetch_add(&e->relay_pauses, 1);
+  }
+  pthread_mutex_unlock(&e->out_lock);
+  return full;
 }
 
 void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, size_t id_len) {
@@ -136,7 +152,11 @@ ew_msg_t *ew_engine_take(ew_engine_t *e) {
   ew_msg_t *m = e->out_head;
   e->out_head = e->out_tail = NULL;
   e->out_notified = 0;
+  e->out_remote_bytes = 0;
+  int resume = e->remote_paused; /* the relay waits for this take */
+  e->remote_paused = 0;
   pthread_mutex_unlock(&e->out_lock);
+  if (resume) ev_async_send(e->loop, &e->wake);
   return m;
 }
 
@@ -574,6 +594,7 @@ static void ew__on_wake(struct ev_loop *loop, ev_async *w, int revents) {
     ew__cmd_free(c);
     c = next;
   }
+  if (!e->stopping && e->redis) ew__redis_resume(e->redis); /* the owner took what the relay waited for */
   if (!e->stopping) ew__engine_flush(e);
 }
 
@@ -882,6 +903,7 @@ void ew_engine_stats(ew_engine_t *e, ew_engine_stats_t *out) {
   out->redis_relayed = atomic_load(&e->redis_relayed);
   out->redis_rejected = atomic_load(&e->redis_rejected);
   out->redis_reconnects = atomic_load(&e->redis_reconnects);
+  out->redis_relay_pauses = atomic_load(&e->relay_pauses);
   out->redis_last_read_ms = atomic_load(&e->redis_last_read_ms);
   out->redis_last_event_ms = atomic_load(&e->redis_last_event_ms);
   out->port = atomic_load(&e->port);

@@ -85,6 +85,9 @@ struct ew_engine {
   pthread_mutex_t out_lock;
   ew_msg_t *out_head, *out_tail; /* {out_lock} */
   int out_notified;              /* {out_lock} notify sent, not yet taken */
+  size_t out_remote_bytes;       /* {out_lock} EW_MSG_REMOTE bytes not yet taken */
+  int remote_paused;             /* {out_lock} the relay stopped reading for that;
+                                    the owner's take wakes the engine */
   ew_notify_cb notify;           /* immutable; called on the engine thread */
   void *notify_arg;
 
@@ -99,6 +102,7 @@ struct ew_engine {
   atomic_int redis_connected;
   _Atomic uint64_t redis_queued, redis_queue_hwm, redis_written, redis_relayed, redis_rejected;
   _Atomic uint64_t redis_reconnects, redis_last_read_ms, redis_last_event_ms;
+  _Atomic uint64_t relay_pauses; /* the relay stopped for remote events JS had not taken */
   atomic_int port;
   atomic_int running;
 };
@@ -115,6 +119,11 @@ void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, siz
 /* An event another instance published (relay): "<type> US <envelope JSON> RS"
  * records, a burst per EW_MSG_REMOTE message. {engine} */
 void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len);
+/* The bound on remote events waiting for the owner (EW__REMOTE_OUT_MAX
+ * bytes): 1 when it is reached, and then the relay stops reading until the
+ * owner takes them (its take wakes the engine). {engine} */
+#define EW__REMOTE_OUT_MAX ((size_t)16 << 20)
+int ew__engine_remote_full(ew_engine_t *e);
 
 /* The event pipeline: history, then every subscribed connection. {engine} */
 void ew__engine_publish(ew_engine_t *e, ew__frame_t *f);

@@ -45,6 +45,7 @@ static const ew_metric_desc_t ew__metrics[] = {
     EW__M("eventwire_redis_relayed_total", "counter", redis_relayed, "redisRelayed", "Stream entries read by the relay.", 1),
     EW__M("eventwire_redis_rejected_total", "counter", redis_rejected, "redisRejected", "Events refused: queue full or Redis unavailable.", 1),
     EW__M("eventwire_redis_reconnects_total", "counter", redis_reconnects, "redisReconnects", "Redis connections lost.", 1),
+    EW__M("eventwire_redis_relay_pauses_total", "counter", redis_relay_pauses, "redisRelayPauses", "Times the relay waited for JS to take other instances' events (16 MB waiting).", 1),
 };
 
 static void ew__metric_line(ew__buf_t *b, const char *name, const char *type, const char *help, uint64_t v) {

@@ -441,8 +441,22 @@ static void ew__relay_undefer(ew__redis_t *r) {
 
 void ew__redis_watch(ew__redis_t *r, int on) { r->watch = on; }
 
+void ew__redis_resume(ew__redis_t *r) {
+  if (r->relay_paused) ew__relay_read(r);
+}
+
 static void ew__relay_read(ew__redis_t *r) {
   if (!r->relay.ready || !r->relay_known || r->relay_waiting || r->stopping) return;
+  /* Other instances' events the JS thread has not taken yet are bounded:
+   * past EW__REMOTE_OUT_MAX bytes the relay stops reading (the stream holds
+   * the rest) until the owner's next take wakes the engine
+   * (ew__redis_resume). Fan-out to clients waits with it. */
+  if (ew__engine_remote_full(r->e)) {
+    if (!r->relay_paused) r->relay_paused_ms = ew__now_ms();
+    r->relay_paused = 1;
+    return;
+  }
+  r->relay_paused = 0;
   char block[16], count[16], last[48];
   snprintf(block, sizeof block, "%d", EW__RELAY_BLOCK_MS);
   snprintf(count, sizeof count, "%d", EW__RELAY_COUNT);

@@ -44,6 +44,9 @@ void ew__redis_group_read(ew__redis_t *r, const char *const *argv, const size_t 
 /* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer
  * groups fetch then). */
 void ew__redis_watch(ew__redis_t *r, int on);
+/* The owner took its messages: a relay paused by ew__engine_remote_full
+ * reads again. {engine} */
+void ew__redis_resume(ew__redis_t *r);
 /* Starts replaying the stream after (ms, seq) into the connection's backlog
  * (a resume older than the ring): pages of XRANGE, then the ring. 0, or an
  * error when Redis cannot be asked now (the ring answers then). */

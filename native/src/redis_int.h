@@ -59,6 +59,8 @@ struct ew__redis {
   int relay_known;       /* the relay's start id is known */
   int relay_waiting;     /* an XREAD is out */
   int relay_deferred;    /* the next XREAD waits for the XADD of q relay_after_seq */
+  int relay_paused;      /* JS has not taken EW__REMOTE_OUT_MAX of remote events */
+  uint64_t relay_paused_ms;
   uint64_t relay_after_seq;
   uint64_t relay_sent_ms;
   uint64_t last_ms, last_seq; /* the relay's position */

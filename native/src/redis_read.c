@@ -317,13 +317,16 @@ void ew__redis_history(ew__redis_t *r, const char *pattern, const char *since, s
 int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
   uint64_t now = ew__now_ms();
   int connected = ew__redis_ready(r);
-  int stalled = connected && r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS;
+  /* A relay waiting on Redis, or paused because the JS thread does not take
+   * other instances' events, for too long: delivery is stalled either way. */
+  int stalled = connected && ((r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS) ||
+                              (r->relay_paused && now - r->relay_paused_ms > EW__RELAY_STALL_MS));
   int full = r->queued >= r->queue_size;
   int healthy = connected && !stalled && !full;
-  ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,"
+  ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,\"relayPaused\":%s,"
                   "\"lastReadMs\":%llu,\"lastEventMs\":%llu,\"reconnectAttempts\":%d,\"lastError\":",
                connected ? "ready" : (r->cmd.ac || r->relay.ac) ? "connecting" : "down", r->queued, r->queue_size,
-               r->infl_head ? 1 : 0, stalled ? "true" : "false",
+               r->infl_head ? 1 : 0, stalled ? "true" : "false", r->relay_paused ? "true" : "false",
                (unsigned long long)atomic_load(&r->e->redis_last_read_ms),
                (unsigned long long)atomic_load(&r->e->redis_last_event_ms), r->attempts);
   if (r->last_error[0])
