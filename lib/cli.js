@@ -20,6 +20,7 @@
 const USAGE = `usage:
   eventwire serve   [--port 8080] [--host 127.0.0.1] [--redis URL] [--stream NAME] [--admin] [--allow-publish]
                     [--ops-token T]                             /stats, /metrics need "Authorization: Bearer T"
+                                                                (visible in ps: prefer $EVENTWIRE_OPS_TOKEN)
   eventwire tail    <url> [--pattern P]... [--since ID]        events as JSON lines (SSE, no WebSocket needed)
   eventwire health  <url>                                       exit 0 healthy, 1 unhealthy, 2 unreachable
   eventwire stats   <url> [--token T]                           T: the server's ops token

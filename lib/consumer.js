@@ -574,17 +574,29 @@ class EmbeddedGroup {
 // ---- Redis groups ---------------------------------------------------------------
 
 // Stream entry fields (native/src/redis.c) -> envelope.
+// An entry XAUTOCLAIM handed over, by the rules of the engine's reads
+// (ew__redis_entry_scan): null when eventwire did not write it.
+const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 function entryEnvelope(id, fields) {
   const f = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  if (typeof f.t !== 'string' || f.d === undefined) return null;
+  if (typeof f.t !== 'string' || f.d === undefined || f.ts === undefined) return null;
+  let data;
+  let metadata;
+  try {
+    data = JSON.parse(f.d);
+    if (f.m) metadata = JSON.parse(f.m);
+  } catch {
+    return null;
+  }
   // A retried dead letter keeps its first id (field o): the idempotency key.
-  const env = { id: f.o || id, type: f.t, data: JSON.parse(f.d) };
-  if (f.s !== undefined) env.source = f.s;
+  const env = { id: STREAM_ID.test(f.o || '') ? f.o : id, type: f.t, data };
+  if (f.s) env.source = f.s;
   env.timestamp = Number(f.ts);
   if (f.p) env.priority = f.p;
-  if (f.m) env.metadata = JSON.parse(f.m);
+  if (metadata !== undefined) env.metadata = metadata;
   if (f.v) env.version = Number(f.v);
+  if (!Number.isFinite(env.timestamp) || (f.v && !Number.isFinite(env.version))) return null;
   return { env, target: f.g };
 }
 

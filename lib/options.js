@@ -10,7 +10,7 @@ const KNOWN = new Set([...EE2_KEYS, 'server', 'redis', 'engine', 'source', 'inbo
 const SERVER_KEYS = new Set(['port', 'host', 'path', 'maxConnections', 'maxPayload', 'heartbeatMs',
   'handshakeTimeoutMs', 'allowedOrigins', 'allowClientPublish', 'backlog', 'socketIo', 'sse', 'authorize', 'opsToken']);
 // A Bearer token (RFC 6750 token68), long enough not to be guessed.
-const OPS_TOKEN = /^[A-Za-z0-9\-._~+/]{16,256}=*$/;
+const OPS_TOKEN = /^(?=.{16,256}$)[A-Za-z0-9\-._~+/]+=*$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bad(name, what) {
@@ -95,7 +95,7 @@ function normalizeServer(server) {
   const opsToken = server.opsToken === undefined ? (process.env.EVENTWIRE_OPS_TOKEN || undefined) : server.opsToken;
   if (opsToken !== undefined && (typeof opsToken !== 'string' || !OPS_TOKEN.test(opsToken))) {
     throw bad(server.opsToken === undefined ? 'EVENTWIRE_OPS_TOKEN' : 'server.opsToken',
-      'must be 16..256 characters of A-Z a-z 0-9 - . _ ~ + / (a Bearer token), e.g. from `openssl rand -hex 24`');
+      'must be 16..256 characters of A-Z a-z 0-9 - . _ ~ + / (and = padding at the end: a Bearer token), e.g. from `openssl rand -hex 24`');
   }
   const sseHeartbeatMs = sse === false ? 0
     : intIn(sse.heartbeatMs, 'server.sse.heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000));

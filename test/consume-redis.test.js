@@ -757,7 +757,9 @@ test('group reads carry every field intact: control characters, UTF-8, pretty JS
     { id: ids[3], type: 'rec.o', data: {}, timestamp: now + 3 }, // an `o` that is not an id is not the idempotency key
   ]);
   // Same key order as every other envelope (JSON.stringify output is stable).
-  expect(Object.keys(handled[0])).toEqual(['id', 'type', 'data', 'source', 'timestamp', 'priority', 'attempt']);
+  expect(Object.keys(handled[0])).toEqual(['id', 'type', 'data', 'source', 'timestamp', 'priority', 'attempt']); // escaped form
+  expect(Object.keys(handled[1])).toEqual(['id', 'type', 'data', 'source', 'timestamp', 'version', 'attempt']); // record form
+  expect(Object.keys(handled[2])).toEqual(['id', 'type', 'data', 'timestamp', 'metadata', 'attempt']);
   expect(handled.every((e) => e.attempt === 1)).toBe(true);
   await waitFor(async () => (await xpending(server, 'g')) === 0, { timeoutMs: 5000, what: 'nothing left pending' });
   expect(busErrors.get(bus)).toEqual([]);

@@ -21,7 +21,13 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => 
 const buses = [];
 const procs = [];
 let browser = null;
+const savedEnvToken = process.env.EVENTWIRE_OPS_TOKEN;
+beforeEach(() => {
+  delete process.env.EVENTWIRE_OPS_TOKEN; // the tests say when there is one
+});
 afterEach(async () => {
+  if (savedEnvToken === undefined) delete process.env.EVENTWIRE_OPS_TOKEN;
+  else process.env.EVENTWIRE_OPS_TOKEN = savedEnvToken;
   if (browser) await browser.close();
   browser = null;
   for (const p of procs.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
@@ -71,21 +77,22 @@ test('without a token the counters stay open (the default)', async () => {
 });
 
 test('EVENTWIRE_OPS_TOKEN is the default; a bad token is refused with ERR_INVALID_OPTION naming it', async () => {
-  const saved = process.env.EVENTWIRE_OPS_TOKEN;
-  try {
-    process.env.EVENTWIRE_OPS_TOKEN = TOKEN;
-    const { base } = await listening();
-    expect((await get(`${base}/stats`)).status).toBe(401);
-    expect((await get(`${base}/stats`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
-    process.env.EVENTWIRE_OPS_TOKEN = 'short';
-    expect(() => new EventBus({ server: { port: 0 } })).toThrow(expect.objectContaining({
-      code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/^invalid option: EVENTWIRE_OPS_TOKEN must be 16\.\.256 characters/),
-    }));
-  } finally {
-    if (saved === undefined) delete process.env.EVENTWIRE_OPS_TOKEN;
-    else process.env.EVENTWIRE_OPS_TOKEN = saved;
-  }
-  for (const bad of ['too-short', 'has a space in it 0123', 'x'.repeat(257), 42, '', 'quote"0123456789abcdef']) {
+  process.env.EVENTWIRE_OPS_TOKEN = TOKEN;
+  const { base } = await listening();
+  expect((await get(`${base}/stats`)).status).toBe(401);
+  expect((await get(`${base}/stats`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+  process.env.EVENTWIRE_OPS_TOKEN = 'short';
+  expect(() => new EventBus({ server: { port: 0 } })).toThrow(expect.objectContaining({
+    code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/^invalid option: EVENTWIRE_OPS_TOKEN must be 16\.\.256 characters/),
+  }));
+  delete process.env.EVENTWIRE_OPS_TOKEN;
+  // 16..256 in all, padding included; = only at the end.
+  const padded = `${'a'.repeat(14)}==`;
+  const { base: paddedBase } = await listening({ opsToken: padded });
+  expect((await get(`${paddedBase}/stats`, { authorization: `Bearer ${padded}` })).status).toBe(200);
+  expect((await get(`${paddedBase}/stats`, { authorization: `Bearer ${'a'.repeat(14)}` })).status).toBe(401);
+  for (const bad of ['too-short', 'has a space in it 0123', 'x'.repeat(257), `${'a'.repeat(250)}${'='.repeat(7)}`,
+    `${'a'.repeat(8)}=${'a'.repeat(8)}`, 42, '', 'quote"0123456789abcdef']) {
     expect(() => new EventBus({ server: { port: 0, opsToken: bad } })).toThrow(expect.objectContaining({
       code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/^invalid option: server\.opsToken must be 16\.\.256 characters/),
     }));

@@ -791,3 +791,21 @@ test('a blocked JS thread: the relay pauses at 16 MB of remote events (counted),
   expect(b.stats().engine.redisRelayed).toBe(N);
   expect((await b.health()).redis).toMatchObject({ relayPaused: false, relayStalled: false });
 }, 40000);
+
+test('remote events larger than a message batch (40 KB) and nested past 64 levels arrive whole', async () => {
+  redis = await RedisServer.start();
+  const b = makeBus({}, { server: false });
+  await b.listen();
+  const got = [];
+  b.on('size.*', (d) => got.push(d));
+  let deep = { end: true };
+  for (let i = 0; i < 200; i++) deep = { n: deep };
+  const big = { s: 'y'.repeat(40 * 1024) };
+  const now = String(Date.now());
+  await redis.command('XADD', STREAM, '*', 't', 'size.big', 'ts', now, 'd', JSON.stringify(big), 'i', 'w#1', 'q', '1');
+  await redis.command('XADD', STREAM, '*', 't', 'size.deep', 'ts', now, 'd', JSON.stringify(deep), 'i', 'w#1', 'q', '2');
+  await redis.command('XADD', STREAM, '*', 't', 'size.small', 'ts', now, 'd', '{"k":1}', 'i', 'w#1', 'q', '3');
+  await waitFor(() => got.length >= 3, { timeoutMs: 5000, what: 'three remote events' });
+  expect(got).toEqual([big, deep, { k: 1 }]);
+  expect(b.stats().engine.badRecords).toBe(0);
+});

@@ -146,7 +146,7 @@ typedef struct ew_msg {
   int64_t value;
   size_t len;
   size_t cap;  /* {engine, under the outbox lock} bytes data can hold
-                  (EW_MSG_PUBLISHED grows in place until taken) */
+                  (EW_MSG_PUBLISHED and EW_MSG_REMOTE grow in place until taken) */
   char data[]; /* len bytes + NUL */
 } ew_msg_t;
 
@@ -188,8 +188,6 @@ typedef struct ew_server_options {
   int heartbeat_ms;           /* 0 = 30,000; < 0 = off */
   int handshake_timeout_ms;   /* 0 = 10,000 */
   const char *allowed_origins; /* NULL = any; else origins separated by '\n' */
-  const char *ops_token;      /* NULL or "" = /stats and /metrics open; else they
-                                 need "Authorization: Bearer <ops_token>" */
   int allow_client_publish;
   const char *sio_path;       /* NULL = "/socket.io/"; "" = off */
   const char *sse_path;       /* NULL = "/events"; "" = off */
@@ -200,6 +198,8 @@ typedef struct ew_server_options {
   int sio_authorize;          /* ask the owner (EW_MSG_AUTH) before a Socket.IO connect */
   size_t backlog_max_frames;  /* per connection; 0 = 4,096 */
   size_t backlog_max_bytes;   /* per connection; 0 = 4 MiB */
+  const char *ops_token;      /* NULL or "" = /stats and /metrics open; else they
+                                 need "Authorization: Bearer <ops_token>" */
 } ew_server_options_t;
 
 typedef struct ew_engine_stats {

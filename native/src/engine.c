@@ -94,6 +94,7 @@ static void ew__engine_post_batched(ew_engine_t *e, ew_msg_kind_t kind, const ch
   pthread_mutex_unlock(&e->out_lock);
   size_t cap = n > EW__BATCH_CAP ? n : EW__BATCH_CAP;
   ew_msg_t *m = ew__malloc(sizeof *m + cap + 1);
+  if (!m) m = ew__malloc(sizeof *m + (cap = n) + 1); /* short of memory: this record alone */
   if (!m) return;
   memset(m, 0, sizeof *m);
   m->kind = kind;

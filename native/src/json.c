@@ -4,6 +4,7 @@
 #include <string.h>
 
 #define EW__JSON_DEPTH 64
+#define EW__JSON_DEEP 65536 /* ew__json_valid: deeper than any JSON.stringify output */
 
 typedef struct ew__jscan {
   const char *p, *end;
@@ -181,6 +182,80 @@ const ew__json_member_t *ew__json_member(const ew__json_info_t *info, const char
   for (int i = 0; i < info->nmembers; i++)
     if (info->members[i].key_len == n && !memcmp(info->members[i].key, key, n)) return &info->members[i];
   return NULL;
+}
+
+/* Syntax only, without recursion: containers are kept on a bit stack (1 =
+ * object), so nesting costs one bit per level, not a stack frame. */
+int ew__json_valid(const char *s, size_t len) {
+  unsigned char stack[EW__JSON_DEEP / 8];
+  ew__json_info_t unused; /* ew__string notes \u0000 escapes there */
+  ew__jscan_t j;
+  memset(&j, 0, sizeof j);
+  j.info = &unused;
+  unused.has_nul_escape = 0;
+  j.p = s;
+  j.end = s + len;
+  size_t depth = 0;
+#define EW__IN_OBJECT() (stack[(depth - 1) / 8] & (1u << ((depth - 1) % 8)))
+  for (;;) {
+    /* a value */
+    ew__ws(&j);
+    if (j.p >= j.end) return -1;
+    char c = *j.p;
+    if (c == '{' || c == '[') {
+      if (depth == EW__JSON_DEEP) return -1;
+      depth++;
+      if (c == '{')
+        stack[(depth - 1) / 8] |= (unsigned char)(1u << ((depth - 1) % 8));
+      else
+        stack[(depth - 1) / 8] &= (unsigned char)~(1u << ((depth - 1) % 8));
+      j.p++;
+      ew__ws(&j);
+      if (j.p < j.end && *j.p == (c == '{' ? '}' : ']')) {
+        j.p++;
+        depth--;
+      } else if (c == '{') {
+        if (j.p >= j.end || *j.p != '"' || ew__string(&j)) return -1;
+        ew__ws(&j);
+        if (j.p >= j.end || *j.p != ':') return -1;
+        j.p++;
+        continue; /* the member's value */
+      } else {
+        continue; /* the first element */
+      }
+    } else if (c == '"') {
+      if (ew__string(&j)) return -1;
+    } else if (c == 't' || c == 'f' || c == 'n') {
+      if (ew__literal(&j, c == 't' ? "true" : c == 'f' ? "false" : "null")) return -1;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      if (ew__number(&j)) return -1;
+    } else {
+      return -1;
+    }
+    /* after a value: close containers, or go on to the next member/element */
+    for (;;) {
+      ew__ws(&j);
+      if (depth == 0) return j.p == j.end ? 0 : -1;
+      if (j.p >= j.end) return -1;
+      int obj = EW__IN_OBJECT() != 0;
+      if (*j.p == (obj ? '}' : ']')) {
+        j.p++;
+        depth--;
+        continue;
+      }
+      if (*j.p != ',') return -1;
+      j.p++;
+      if (obj) {
+        ew__ws(&j);
+        if (j.p >= j.end || *j.p != '"' || ew__string(&j)) return -1;
+        ew__ws(&j);
+        if (j.p >= j.end || *j.p != ':') return -1;
+        j.p++;
+      }
+      break; /* the next value */
+    }
+  }
+#undef EW__IN_OBJECT
 }
 
 int ew__json_check(const char *s, size_t len, ew__json_info_t *info) {

@@ -1,5 +1,8 @@
 /*
- * test_text.c - text helpers: the byte buffer and JSON strings (buf.c), and one-connection pattern matching (names.c) against the trie and a brute-force reference.
+ * test_text.c - text helpers: the byte buffer and JSON strings (buf.c), the
+ * JSON syntax checks (json.c: the recursive check and the deep, iterative
+ * one agree), and one-connection pattern matching (names.c) against the trie
+ * and a brute-force reference.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include "frame.h"
 #include "history.h"
 #include "inbox.h"
+#include "json.h"
 #include "matcher.h"
 #include "names.h"
 #include "test.h"
@@ -254,7 +258,63 @@ static void test_pattern_match_ee2(void) {
   CHECK_EQ_INT(ew__pattern_match("a.*", 3, "a.b", 3, "::"), 0); /* "." is a literal there */
 }
 
+/* ---- json.c ------------------------------------------------------------------------- */
+
+static void test_json_valid(void) {
+  static const char *const good[] = {"{}", "[]", "0", "-0.5e+3", "\"a\\u0000b\"", " {\"a\":[1,{\"b\":null}],\"c\":true} ",
+                                     "[[],[[]],{},{\"x\":{}}]", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "false",
+                                     "{\"a\":1,\"a\":2}", "1E9", "[1,\n2\t,\r3]"};
+  static const char *const bad[] = {"", " ", "{", "}", "[", "]", "[1,]", "{\"a\":1,}", "{\"a\"}", "{\"a\" 1}", "{a:1}",
+                                    "[1 2]", "01", "1.", "-", ".5", "1e", "tru", "nul", "\"abc", "\"\x01\"", "\"\\x\"",
+                                    "\"\\u12g4\"", "{} {}", "[1]]", "[[1]", "{\"a\":1}}", "[}", "{]", "1 2", "\x1e"};
+  ew__json_info_t info;
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    CHECK_EQ_INT(ew__json_valid(good[i], strlen(good[i])), 0);
+    CHECK_EQ_INT(ew__json_check(good[i], strlen(good[i]), &info), 0);
+  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CHECK_EQ_INT(ew__json_valid(bad[i], strlen(bad[i])), -1);
+    CHECK_EQ_INT(ew__json_check(bad[i], strlen(bad[i]), &info), -1);
+  }
+  /* Random texts over JSON's alphabet: the two checks agree wherever the
+   * recursive one's depth limit does not apply (short texts). */
+  static const char alphabet[] = "{}[]:,\"a1-0.e ntrufls\\";
+  uint32_t seed = 12345;
+  char text[24];
+  int agreed = 0, valid = 0;
+  for (int round = 0; round < 200000; round++) {
+    size_t n = 1 + (seed = seed * 1103515245u + 12345u) % (sizeof text);
+    for (size_t k = 0; k < n; k++) text[k] = alphabet[(seed = seed * 1103515245u + 12345u) / 65536 % (sizeof alphabet - 1)];
+    int a = ew__json_valid(text, n), b = ew__json_check(text, n, &info);
+    agreed += a == b;
+    valid += a == 0;
+  }
+  CHECK_EQ_INT(agreed, 200000);
+  CHECK(valid > 100); /* the alphabet does make valid texts */
+  /* Deep nesting: fine far past the recursive check's 64 levels, up to 65,536. */
+  size_t deep = 65536;
+  char *t = malloc(2 * deep + 2);
+  CHECK(t != NULL);
+  if (!t) return;
+  memset(t, '[', deep);
+  memset(t + deep, ']', deep);
+  CHECK_EQ_INT(ew__json_valid(t, 2 * deep), 0);
+  CHECK_EQ_INT(ew__json_check(t, 2 * deep, &info), -1); /* past 64 */
+  memset(t, '[', deep + 1);
+  memset(t + deep + 1, ']', deep + 1);
+  CHECK_EQ_INT(ew__json_valid(t, 2 * deep + 2), -1); /* one level too many */
+  /* objects nested 1,000 deep: {"a":{"a":...{}...}} */
+  size_t m = 0;
+  for (int k = 0; k < 1000; k++) m += (size_t)sprintf(t + m, "{\"a\":");
+  t[m++] = '1';
+  for (int k = 0; k < 1000; k++) t[m++] = '}';
+  CHECK_EQ_INT(ew__json_valid(t, m), 0);
+  CHECK_EQ_INT(ew__json_valid(t, m - 1), -1); /* one brace short */
+  free(t);
+}
+
 int main(void) {
+  RUN(test_json_valid);
   RUN(test_buf_json_str);
   RUN(test_buf_addf);
   RUN(test_pattern_match_random);
