@@ -576,11 +576,12 @@ class EmbeddedGroup {
 // Stream entry fields (native/src/redis.c) -> envelope.
 // An entry XAUTOCLAIM handed over, by the rules of the engine's reads
 // (ew__redis_entry_scan): null when eventwire did not write it.
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const STREAM_ID = /^\d{1,19}-\d{1,19}$/;
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 function entryEnvelope(id, fields) {
-  const f = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  if (typeof f.t !== 'string' || f.d === undefined || f.ts === undefined) return null;
+  const f = Object.create(null);
+  for (let i = 0; i + 1 < fields.length; i += 2) if (!(fields[i] in f)) f[fields[i]] = fields[i + 1]; // the first wins
+  if (typeof f.t !== 'string' || f.d === undefined || !JSON_NUMBER.test(f.ts || '') || (f.v && !JSON_NUMBER.test(f.v))) return null;
   let data;
   let metadata;
   try {
@@ -596,7 +597,6 @@ function entryEnvelope(id, fields) {
   if (f.p) env.priority = f.p;
   if (metadata !== undefined) env.metadata = metadata;
   if (f.v) env.version = Number(f.v);
-  if (!Number.isFinite(env.timestamp) || (f.v && !Number.isFinite(env.version))) return null;
   return { env, target: f.g };
 }
 

@@ -316,7 +316,9 @@ int ew_engine_health(ew_engine_t *e, uint32_t req);
 int ew_engine_close(ew_engine_t *e);
 
 /* Takes every waiting message (a list, oldest first; free each with
- * ew_msg_free) and re-arms the notify callback. Owner thread. */
+ * ew_msg_free) and re-arms the notify callback; wakes the engine when its
+ * Redis relay paused for messages not taken (EW_MSG_REMOTE bound). Owner
+ * thread. */
 ew_msg_t *ew_engine_take(ew_engine_t *e);
 void ew_msg_free(ew_msg_t *m);
 

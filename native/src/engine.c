@@ -8,7 +8,9 @@
  * ev_async_send per push onto an empty inbox; the engine drains the whole
  * inbox on each wake-up, then writes to every connection that got something,
  * once. Answers go back through the outbox and the notify callback, which
- * fires once until the owner takes the messages.
+ * fires once until the owner takes the messages. The owner's take also
+ * sends one ev_async_send when the relay paused for remote events it had
+ * not taken (the bound on EW_MSG_REMOTE bytes).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -45,7 +47,7 @@ static void ew__cjson_hooks(void) {
 
 /* Appends m to the outbox; notifies the owner unless a notification is
  * already waiting to be taken. */
-static void ew__outbox_push(ew_engine_t *e, ew_msg_t *m) {
+static void ew__outbox_push(ew_engine_t *e, ew_msg_t *m, size_t remote_bytes) {
   int wake_owner;
   pthread_mutex_lock(&e->out_lock);
   if (e->out_tail)
@@ -53,6 +55,7 @@ static void ew__outbox_push(ew_engine_t *e, ew_msg_t *m) {
   else
     e->out_head = m;
   e->out_tail = m;
+  e->out_remote_bytes += remote_bytes;
   wake_owner = !e->out_notified;
   e->out_notified = 1;
   pthread_mutex_unlock(&e->out_lock);
@@ -70,7 +73,7 @@ void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t v
   m->len = m->cap = len;
   if (len) memcpy(m->data, data, len);
   m->data[len] = '\0';
-  ew__outbox_push(e, m);
+  ew__outbox_push(e, m, 0);
 }
 
 /* Appends a record to the newest message when it is of the same kind and
@@ -102,10 +105,7 @@ static void ew__engine_post_batched(ew_engine_t *e, ew_msg_kind_t kind, const ch
   memcpy(m->data, rec, n);
   m->len = n;
   m->data[n] = '\0';
-  pthread_mutex_lock(&e->out_lock);
-  e->out_remote_bytes += remote;
-  pthread_mutex_unlock(&e->out_lock);
-  ew__outbox_push(e, m);
+  ew__outbox_push(e, m, remote);
 }
 
 int ew__engine_remote_full(ew_engine_t *e) {
@@ -157,7 +157,7 @@ ew_msg_t *ew_engine_take(ew_engine_t *e) {
   int resume = e->remote_paused; /* the relay waits for this take */
   e->remote_paused = 0;
   pthread_mutex_unlock(&e->out_lock);
-  if (resume) ev_async_send(e->loop, &e->wake);
+  if (resume && atomic_load(&e->running)) ev_async_send(e->loop, &e->wake);
   return m;
 }
 

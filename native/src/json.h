@@ -38,9 +38,10 @@ const ew__json_member_t *ew__json_member(const ew__json_info_t *info, const char
 int ew__json_check(const char *s, size_t len, ew__json_info_t *info);
 
 /* 0 when `s` is exactly one JSON value (RFC 8259, as strict as
- * ew__json_check) nested at most 65,536 deep; -1 otherwise. No recursion and
- * no member bookkeeping: for data and metadata other writers left in a
- * stream, which publish() does not limit in depth. */
+ * ew__json_check) with at most 65,536 containers nested (ew__json_check
+ * counts a scalar as a level too, and stops at 64); -1 otherwise. No
+ * recursion and no member bookkeeping: for data and metadata other writers
+ * left in a stream, which publish() does not limit in depth. */
 int ew__json_valid(const char *s, size_t len);
 
 #endif

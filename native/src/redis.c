@@ -410,6 +410,10 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
          * one write per client per 512-entry reply overran socket buffers
          * (partial writes, POLLOUT toggling); 64 made writes too small. */
         if ((i + 1) % EW__RELAY_FLUSH_EVERY == 0) ew__engine_flush(r->e);
+        /* The bound on remote events for JS holds within a reply too: the
+         * rest is read again from the relay's position once JS took them
+         * (the position moves per entry). Checked every 32 entries. */
+        if ((i + 1) % 32 == 0 && i + 1 < entries->elements && ew__engine_remote_full(r->e)) break;
       }
     }
     ew__engine_flush(r->e);
@@ -653,7 +657,7 @@ static void ew__on_disconnect(const redisAsyncContext *ac, int status) {
   if (status != REDIS_OK && ac->errstr[0]) ew__set_error(r, "connection lost", ac->errstr);
   slot->ac = NULL;
   slot->ready = 0;
-  if (slot == &r->relay) r->relay_waiting = 0;
+  if (slot == &r->relay) r->relay_waiting = r->relay_paused = 0; /* a reconnect reads (or pauses) afresh */
   if (slot == &r->cmd && r->infl_head) {
     /* Sent but not acknowledged: send again first, after checking which of
      * them Redis applied before the connection died (ew__on_resend_check). */

@@ -260,6 +260,38 @@ static void test_pattern_match_ee2(void) {
 
 /* ---- json.c ------------------------------------------------------------------------- */
 
+static uint32_t lcg(uint32_t *seed) {
+  *seed = *seed * 1103515245u + 12345u;
+  return *seed >> 8; /* the low bits of an LCG cycle quickly */
+}
+
+/* A random valid JSON text of at most cap bytes (depth <= 4); its length. */
+static size_t gen_json(char *out, size_t cap, uint32_t *seed, int depth) {
+  static const char *const scalars[] = {"0", "-12.5e+3", "1E9", "true", "false", "null", "\"a\\u00e9\\n\"", "\"\"",
+                                        "\"x y\"", "7", "-0", "3.25"};
+  uint32_t kind = depth >= 4 || cap < 64 ? 2 : lcg(seed) % 3;
+  if (kind == 2) {
+    const char *v = scalars[lcg(seed) % (sizeof scalars / sizeof scalars[0])];
+    size_t n = strlen(v);
+    memcpy(out, v, n);
+    return n;
+  }
+  int obj = kind == 0;
+  size_t n = 0;
+  out[n++] = obj ? '{' : '[';
+  uint32_t members = lcg(seed) % 4;
+  for (uint32_t i = 0; i < members && cap - n > 48; i++) {
+    if (i) out[n++] = ',';
+    if (lcg(seed) % 4 == 0) out[n++] = ' ';
+    if (obj) {
+      n += (size_t)sprintf(out + n, "\"k%u\":", (unsigned)(lcg(seed) % 10));
+    }
+    n += gen_json(out + n, (cap - n - 2) / 2, seed, depth + 1);
+  }
+  out[n++] = obj ? '}' : ']';
+  return n;
+}
+
 static void test_json_valid(void) {
   static const char *const good[] = {"{}", "[]", "0", "-0.5e+3", "\"a\\u0000b\"", " {\"a\":[1,{\"b\":null}],\"c\":true} ",
                                      "[[],[[]],{},{\"x\":{}}]", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "false",
@@ -276,21 +308,32 @@ static void test_json_valid(void) {
     CHECK_EQ_INT(ew__json_valid(bad[i], strlen(bad[i])), -1);
     CHECK_EQ_INT(ew__json_check(bad[i], strlen(bad[i]), &info), -1);
   }
-  /* Random texts over JSON's alphabet: the two checks agree wherever the
-   * recursive one's depth limit does not apply (short texts). */
-  static const char alphabet[] = "{}[]:,\"a1-0.e ntrufls\\";
+  /* Differential: valid JSON made from the grammar, then 0-2 byte
+   * mutations from a wide alphabet; the two checks must agree on every text
+   * (all are shallow enough for the recursive one). */
   uint32_t seed = 12345;
-  char text[24];
-  int agreed = 0, valid = 0;
-  for (int round = 0; round < 200000; round++) {
-    size_t n = 1 + (seed = seed * 1103515245u + 12345u) % (sizeof text);
-    for (size_t k = 0; k < n; k++) text[k] = alphabet[(seed = seed * 1103515245u + 12345u) / 65536 % (sizeof alphabet - 1)];
+  char text[512];
+  int agreed = 0, valid_containers = 0, total = 0;
+  for (int round = 0; round < 100000; round++) {
+    size_t n = gen_json(text, sizeof text - 8, &seed, 0);
+    int mutations = (int)(lcg(&seed) % 3);
+    for (int k = 0; k < mutations && n > 0; k++) {
+      static const char wide[] = "{}[]:,\"\\ \t\n\rabcdefnrtuls0123456789-+.eE\x01\x1e\x7f\xc3\xa9\xff";
+      size_t at = lcg(&seed) % n;
+      char ch = wide[lcg(&seed) % (sizeof wide - 1)];
+      switch (lcg(&seed) % 3) {
+        case 0: text[at] = ch; break;                                   /* replace */
+        case 1: memmove(text + at, text + at + 1, n - at - 1); n--; break; /* delete */
+        default: memmove(text + at + 1, text + at, n - at); text[at] = ch; n++; break; /* insert */
+      }
+    }
     int a = ew__json_valid(text, n), b = ew__json_check(text, n, &info);
     agreed += a == b;
-    valid += a == 0;
+    total++;
+    if (a == 0 && (memchr(text, '{', n) || memchr(text, '[', n)) && memchr(text, '"', n)) valid_containers++;
   }
-  CHECK_EQ_INT(agreed, 200000);
-  CHECK(valid > 100); /* the alphabet does make valid texts */
+  CHECK_EQ_INT(agreed, total);
+  CHECK(valid_containers > 10000); /* the accept path for containers is exercised (~19% of texts) */
   /* Deep nesting: fine far past the recursive check's 64 levels, up to 65,536. */
   size_t deep = 65536;
   char *t = malloc(2 * deep + 2);
