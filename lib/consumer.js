@@ -128,6 +128,33 @@ class Fifo {
   }
 }
 
+// Handler calls running, for the ackTimeoutMs sweep: an array with
+// swap-remove. (A Set emptied and refilled once per event at concurrency 1:
+// each time a shrink, a rehash and an identity hash.)
+class RunList {
+  constructor() {
+    this.items = [];
+  }
+
+  get size() {
+    return this.items.length;
+  }
+
+  add(run) {
+    run.slot = this.items.length;
+    this.items.push(run);
+  }
+
+  delete(run) {
+    const last = this.items.pop();
+    if (last !== run) {
+      this.items[run.slot] = last;
+      last.slot = run.slot;
+    }
+    run.slot = -1;
+  }
+}
+
 // ---- the consumer ---------------------------------------------------------
 
 class Consumer extends EventEmitter {
@@ -145,11 +172,12 @@ class Consumer extends EventEmitter {
     this._closing = null;
     this._batchTimer = null;
     this._acks = []; // acks (and dead letters) on their way, awaited by close()
-    this._running = new Set(); // async handler calls not settled yet: { entries, attempt, deadline }
+    this._running = new RunList(); // async handler calls not settled yet: { entries, attempt, deadline, slot }
     this._sweep = null;
     this._stats = { processed: 0, failed: 0, retried: 0, deadLettered: 0, timedOut: 0 };
     this._paceMs = 0; // moving average of a handler call (ms), for holdTarget()
     this._paceTick = 0;
+    this._freedTick = 0; // RedisGroup.freed()
   }
 
   /** How many more entries this consumer takes now; `prefetch` lets it hold
@@ -277,7 +305,7 @@ class Consumer extends EventEmitter {
       return;
     }
     // One sweep timer for every running handler (not a timer per call).
-    const run = { entries, attempt, deadline: Date.now() + o.ackTimeoutMs, settled: false };
+    const run = { entries, attempt, deadline: Date.now() + o.ackTimeoutMs, settled: false, slot: -1 };
     this._running.add(run);
     this._armSweep();
     result.then(() => {
@@ -300,8 +328,11 @@ class Consumer extends EventEmitter {
     const every = Math.max(10, Math.min(1000, Math.floor(this._o.ackTimeoutMs / 4)));
     this._sweep = setInterval(() => {
       const now = Date.now();
-      for (const run of this._running) {
-        if (now < run.deadline) continue;
+      const runs = this._running.items;
+      // Backwards: a swap-remove moves an already visited (or new) run here.
+      for (let i = runs.length - 1; i >= 0; i--) {
+        const run = runs[i];
+        if (!run || now < run.deadline) continue;
         run.settled = true;
         this._running.delete(run);
         this._stats.timedOut++;
@@ -357,7 +388,7 @@ class Consumer extends EventEmitter {
       this._repump = true; // the running loop continues (and asks the group)
     } else {
       this._pump();
-      this.group.pull();
+      this.group.freed(this);
       this._pump();
     }
     if (this._closed && this._inflight === 0 && this._queue.length === 0 && this._closeResolve) this._closeResolve();
@@ -486,6 +517,10 @@ class EmbeddedGroup {
   }
 
   // Hands entries to consumers with room, round-robin.
+  freed() {
+    this.pull(); // hands entries at once: no reason to wait
+  }
+
   pull() {
     let progressed = true;
     while (this.log.length && progressed) {
@@ -674,6 +709,14 @@ class RedisGroup {
   // ask for at most READ_MAX entries, and several are out at once (as many
   // as the hold target needs), so the next ones are on their way while these
   // are handled, and no single reply is large (its latency grows with it).
+  // A consumer finished an entry: ask for more only when its queue runs
+  // short of a read's worth, or every 16th time (not once per event: the
+  // reads come in chunks anyway).
+  freed(c) {
+    if (c._queue.length > READ_MAX && (++c._freedTick & 15) !== 0) return;
+    this.pull();
+  }
+
   pull() {
     if (this.closed || !this.bus._redisUp()) return;
     for (const c of this.consumers) {
