@@ -277,16 +277,17 @@ class EventBus extends EventEmitter2 {
    */
   consume(pattern, handler, options) {
     const st = this[kState];
-    const { Consumer, EmbeddedGroup, normalize } = require('./consumer');
+    const { Consumer, normalize } = require('./consumer');
     const { patterns, options: o } = normalize(this, pattern, handler, options);
     if (st.closed) throw makeError('ERR_CLOSED', 'cannot consume() after close()');
     let g = st.groups.get(o.group);
     if (!g && st.opts.redis) {
-      const { RedisGroup } = require('./consumer');
+      const { RedisGroup } = require('./redis-group');
       g = new RedisGroup(this, o.group, patterns, o);
       st.groups.set(o.group, g);
       st.engine.redisWatch(true); // the relay says when the stream grew
     } else if (!g) {
+      const { EmbeddedGroup } = require('./embedded-group');
       g = new EmbeddedGroup(this, o.group, patterns, o.startFrom, o.deadLetter);
       st.groups.set(o.group, g);
       if (o.startFrom !== '$' && st.engine) g.loadRetained();

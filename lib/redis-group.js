@@ -1,0 +1,363 @@
+'use strict';
+// A Redis consumer group on the bus's stream (bus.consume with Redis):
+// reads filtered and encoded by the engine (native/src/redis_group.c), acks,
+// XAUTOCLAIM of what dead consumers left, dead letters on a stream of their
+// own. lib/consumer.js runs the handlers.
+const native = require('./native');
+const { makeError } = require('./errors');
+const { idAfter } = require('./consumer');
+
+const READ_MAX = 128; // entries per XREADGROUP
+
+// Stream entry fields (native/src/redis.c) -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
+// (ew__redis_entry_scan): null when eventwire did not write it.
+const STREAM_ID = /^\d{1,19}-\d{1,19}$/;
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+function entryEnvelope(id, fields) {
+  const f = Object.create(null);
+  for (let i = 0; i + 1 < fields.length; i += 2) if (!(fields[i] in f)) f[fields[i]] = fields[i + 1]; // the first wins
+  if (typeof f.t !== 'string' || f.d === undefined || !JSON_NUMBER.test(f.ts || '') || (f.v && !JSON_NUMBER.test(f.v))) return null;
+  let data;
+  let metadata;
+  try {
+    data = JSON.parse(f.d);
+    if (f.m) metadata = JSON.parse(f.m);
+  } catch {
+    return null;
+  }
+  // A retried dead letter keeps its first id (field o): the idempotency key.
+  const env = { id: STREAM_ID.test(f.o || '') ? f.o : id, type: f.t, data };
+  if (f.s) env.source = f.s;
+  env.timestamp = Number(f.ts);
+  if (f.p) env.priority = f.p;
+  if (metadata !== undefined) env.metadata = metadata;
+  if (f.v) env.version = Number(f.v);
+  return { env, target: f.g };
+}
+
+// The envelope of a group read's record: the fields after the ids,
+//   type US timestamp US source US priority US version US metadata US data
+// (empty = absent), or US <envelope JSON> when the engine had to escape a
+// field (an empty type). Only data and metadata go through JSON.parse; the
+// object keeps the key order of every other envelope.
+function recordEnvelope(id, rec) {
+  if (rec.charCodeAt(0) === 0x1f) return JSON.parse(rec.slice(1));
+  const p1 = rec.indexOf('\x1f');
+  const p2 = rec.indexOf('\x1f', p1 + 1);
+  const p3 = rec.indexOf('\x1f', p2 + 1);
+  const p4 = rec.indexOf('\x1f', p3 + 1);
+  const p5 = rec.indexOf('\x1f', p4 + 1);
+  const p6 = rec.indexOf('\x1f', p5 + 1);
+  const env = { id, type: rec.slice(0, p1), data: JSON.parse(rec.slice(p6 + 1)) };
+  if (p3 > p2 + 1) env.source = rec.slice(p2 + 1, p3);
+  env.timestamp = Number(rec.slice(p1 + 1, p2));
+  if (p4 > p3 + 1) env.priority = rec.slice(p3 + 1, p4);
+  if (p6 > p5 + 1) env.metadata = JSON.parse(rec.slice(p5 + 1, p6));
+  if (p5 > p4 + 1) env.version = Number(rec.slice(p4 + 1, p5));
+  return env;
+}
+
+class RedisGroup {
+  constructor(bus, name, patterns, options) {
+    this.bus = bus;
+    this.name = name;
+    this.patterns = patterns;
+    this.matcher = new native.Matcher(bus.delimiter || '.');
+    patterns.forEach((p, i) => this.matcher.add(p, i));
+    this.stream = bus._redisStream();
+    this.dlqStream = typeof options.deadLetter === 'string' ? options.deadLetter : `${this.stream}:dlq:${name}`;
+    this.deadLetterOn = options.deadLetter !== false;
+    this.ackTimeoutMs = options.ackTimeoutMs;
+    this.consumers = [];
+    this.fetching = new Map(); // consumer -> reads out (as many as its hold target needs)
+    this.asked = new Map(); // consumer -> entries those reads asked for
+    this.drainOnClose = true;
+    this.ackRound = null; // { ids, done }: the acks of this turn, sent on the next
+    this.again = new Set();
+    this.info = { lag: 0, pending: 0 };
+    this.overflow = 0;
+    this.closed = false;
+    this.create(options.startFrom === '0' ? '0' : options.startFrom);
+    this.timer = setInterval(() => this.housekeeping(), Math.max(250, Math.min(1000, this.ackTimeoutMs / 2)));
+    this.timer.unref();
+  }
+
+  matches(type) {
+    const r = this.matcher.match(type);
+    return Array.isArray(r) && r.length > 0;
+  }
+
+  // Commands cut by a Redis outage are not errors of their own: health()
+  // reports the outage, and the tick retries.
+  report(err) {
+    if (err && err.code === 'ERR_REDIS_UNAVAILABLE' && !this.bus._redisUp()) return;
+    if (err && err.code === 'ERR_REDIS_UNAVAILABLE' && /connection lost/.test(err.message)) return;
+    this.bus._report(err);
+  }
+
+  attach(consumer) {
+    this.consumers.push(consumer);
+    this.ready.then(() => this.pull(), () => {});
+  }
+
+  detach(consumer) {
+    this.consumers = this.consumers.filter((c) => c !== consumer);
+  }
+
+  // New entries (relay), room freed (acks), or the periodic tick. Nothing
+  // while Redis is down: health() reports that; the tick tries again. Reads
+  // ask for at most READ_MAX entries, and several are out at once (as many
+  // as the hold target needs), so the next ones are on their way while these
+  // are handled, and no single reply is large (its latency grows with it).
+  // A consumer finished an entry: ask for more only when its queue runs
+  // short of a read's worth, or every 16th time (not once per event: the
+  // reads come in chunks anyway).
+  freed(c) {
+    if (c._queue.length > READ_MAX && (++c._freedTick & 15) !== 0) return;
+    this.pull();
+  }
+
+  pull() {
+    if (this.closed || !this.bus._redisUp()) return;
+    for (const c of this.consumers) {
+      const asked = this.asked.get(c) || 0;
+      const out = this.fetching.get(c) || 0;
+      const hold = c.holdTarget();
+      const chunk = Math.max(1, Math.min(READ_MAX, Math.ceil(hold / 2)));
+      const room = c.capacity(hold) - asked;
+      // Fetch in chunks, not one entry per freed slot; a read coming back
+      // asks again.
+      if (out >= Math.ceil(hold / chunk) || room <= 0 || (room < chunk && c._queue.length + asked > 0)) {
+        if (out) this.again.add(c);
+        continue;
+      }
+      this.fetch(c, Math.min(room, chunk));
+    }
+  }
+
+  fetch(c, count) {
+    this.fetching.set(c, (this.fetching.get(c) || 0) + 1);
+    this.asked.set(c, (this.asked.get(c) || 0) + count);
+    this.bus._groupRead(this.name, c.name, count, this.patterns)
+      .then((text) => this.give(c, text, 1), (err) => {
+        // Redis restarted empty (or the stream was deleted): make the group again.
+        if (/NOGROUP/.test(err.message)) this.create('0');
+        else this.report(err);
+      })
+      .finally(() => this.fetched(c, count));
+  }
+
+  fetched(c, count) {
+    this.asked.set(c, this.asked.get(c) - count);
+    this.fetching.set(c, this.fetching.get(c) - 1);
+    if (this.again.delete(c)) this.pull();
+  }
+
+  // Entries the engine already filtered, as records (native/src/redis_group.c)
+  //   <stream id> US <event id> US <the event's fields> RS
+  // split here without parsing: the envelope is built when its handler is
+  // about to run (recordEnvelope), so what a consumer holds is strings, not
+  // object trees the garbage collector copies on every scavenge.
+  give(c, text, deliveries) {
+    const give = [];
+    for (let at = 0; at < text.length;) {
+      const a = text.indexOf('\x1f', at);
+      const b = text.indexOf('\x1f', a + 1);
+      const end = text.indexOf('\x1e', b + 1);
+      if (a < 0 || b < 0 || end < 0) break; // cannot happen: the engine writes whole records
+      const id = text.slice(a + 1, b);
+      if (!c._held.has(id)) give.push({ id, rid: text.slice(at, a), envelope: null, record: text.slice(b + 1, end), deliveries, own: true });
+      at = end + 1;
+    }
+    this.hand(c, give, text.length > 0);
+  }
+
+  // The envelope of an entry give() left as a record (Consumer._event).
+  envelopeOf(e) {
+    return recordEnvelope(e.id, e.record);
+  }
+
+  // Entries for consumer c (a closing one cannot take them: left pending);
+  // after a non-empty read, the next one.
+  hand(c, give, readSome) {
+    if (give.length) {
+      if (c._closed) this.release(c, give);
+      else c._give(give);
+    }
+    if (readSome && !c._closed) this.pull();
+  }
+
+  // After the bus has connected: a consume() right after `new EventBus()`
+  // must not fail (and must not create the group later at '0' instead).
+  create(start) {
+    this.ready = this.bus._redisReady()
+      .then(() => this.bus._redis(['XGROUP', 'CREATE', this.stream, this.name, start, 'MKSTREAM']))
+      .catch((err) => {
+        if (!/BUSYGROUP/.test(err.message)) throw err;
+      });
+    this.ready.catch((err) => this.bus._report(err));
+    return this.ready;
+  }
+
+  // Filters entries (the C matcher), acks the others, hands the rest over.
+  take(c, entries, deliveriesOf) {
+    const give = [];
+    const skip = [];
+    for (const [id, fields] of entries) {
+      if (!fields) continue; // deleted meanwhile
+      const parsed = entryEnvelope(id, fields);
+      if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
+      else if (!c._held.has(parsed.env.id)) give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id) });
+    }
+    if (skip.length) this.ack(null, skip.map((id) => ({ id })));
+    this.hand(c, give, entries.length > 0);
+  }
+
+  // Acks of one turn go out together, in XACKs of at most 500 ids; every
+  // ack of the turn shares one promise (settled when they are all answered).
+  ack(consumer, entries) {
+    if (!this.ackRound) {
+      const round = { ids: [], done: null };
+      round.done = new Promise((resolve) => setImmediate(() => this.flushAcks(round, resolve)));
+      this.ackRound = round;
+    }
+    for (const e of entries) this.ackRound.ids.push(e.rid || e.id);
+    return this.ackRound.done;
+  }
+
+  flushAcks(round, resolve) {
+    if (this.ackRound === round) this.ackRound = null;
+    const { ids } = round;
+    const sent = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      sent.push(this.bus._redis(['XACK', this.stream, this.name, ...ids.slice(i, i + 500)])
+        .catch((err) => this.report(err)));
+    }
+    Promise.all(sent).then(() => resolve());
+  }
+
+  // Left pending in Redis: XAUTOCLAIM hands them to a live consumer once idle
+  // past ackTimeoutMs.
+  release() {}
+
+  deadLetter(consumer, entries, err, attempts) {
+    return Promise.all(entries.map((e) => {
+      const done = this.deadLetterOn
+        ? this.bus._redis(['XADD', this.dlqStream, '*', 'id', e.id, 'e', JSON.stringify({ ...e.envelope, attempt: undefined }),
+          'error', String(err && err.message ? err.message : err), 'code', String((err && err.code) || ''),
+          'attempts', String(e.deliveries + attempts - 1), 'consumer', consumer.name, 'group', this.name,
+          'failedAt', String(Date.now())])
+        : Promise.resolve();
+      return done.then(() => this.ack(consumer, [e]), (er) => this.bus._report(er));
+    }));
+  }
+
+  // XAUTOCLAIM what dead consumers left; refresh lag and pending counts.
+  housekeeping() {
+    if (this.closed || !this.bus._redisUp()) return;
+    // Entries a live consumer holds (queued, running, waiting to retry) are
+    // kept fresh, so XAUTOCLAIM only takes what dead consumers left.
+    for (const c of this.consumers) {
+      if (!c._held.size) continue;
+      const ids = [...c._held.values()].map((e) => e.rid || e.id);
+      for (let i = 0; i < ids.length; i += 500) {
+        this.bus._redis(['XCLAIM', this.stream, this.name, c.name, '0', ...ids.slice(i, i + 500), 'JUSTID'])
+          .catch(() => {});
+      }
+    }
+    for (const c of this.consumers) {
+      const room = c.capacity(c.holdTarget());
+      if (room <= 0 || this.fetching.get(c)) continue;
+      this.fetching.set(c, 1);
+      this.asked.set(c, (this.asked.get(c) || 0) + room);
+      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.ackTimeoutMs), '0-0', 'COUNT', String(room)])
+        .then(async (reply) => {
+          const entries = (reply && reply[1]) || [];
+          if (!entries.length) return;
+          // The delivery counts XAUTOCLAIM just raised: event.attempt.
+          const counts = new Map();
+          const pend = await this.bus._redis(['XPENDING', this.stream, this.name, entries[0][0],
+            entries[entries.length - 1][0], String(entries.length * 2), c.name]);
+          for (const [id, , , n] of pend || []) counts.set(id, n);
+          this.take(c, entries, (id) => counts.get(id) || 2);
+        }, () => {})
+        .finally(() => this.fetched(c, room));
+      break; // one claim round per tick
+    }
+    if (this.deadLetterOn) {
+      this.bus._redis(['XLEN', this.dlqStream]).then((n) => { this.dlqCount = Number(n) || 0; }, () => {});
+    }
+    this.bus._redis(['XINFO', 'GROUPS', this.stream]).then((groups) => {
+      for (const g of groups || []) {
+        const o = {};
+        for (let i = 0; i + 1 < g.length; i += 2) o[g[i]] = g[i + 1];
+        if (o.name === this.name) this.info = { lag: Number(o.lag) || 0, pending: Number(o.pending) || 0 };
+      }
+    }, () => {});
+    this.pull();
+  }
+
+  pendingOf() {
+    return this.info.pending;
+  }
+
+  lag() {
+    return this.info.lag;
+  }
+
+  get pending() {
+    return { size: this.info.pending };
+  }
+
+  get dlq() {
+    return { length: this.dlqCount || 0 };
+  }
+
+  dead() {
+    const group = this;
+    const bus = this.bus;
+    const parse = ([id, fields]) => {
+      const f = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+      return { dlqId: id, id: f.id, envelope: JSON.parse(f.e), error: f.error, code: f.code || undefined,
+        attempts: Number(f.attempts), consumer: f.consumer, group: f.group, failedAt: Number(f.failedAt) };
+    };
+    return {
+      async list({ count = 100, since } = {}) {
+        const rows = await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)]);
+        let items = (rows || []).map(parse);
+        if (since !== undefined) items = items.filter((d) => idAfter(d.id, since));
+        return items.slice(0, count);
+      },
+      async retry(id) {
+        const rows = (await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)])) || [];
+        const row = rows.map(parse).find((d) => d.id === id);
+        if (!row) throw makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`);
+        const e = row.envelope;
+        // Back on the stream for this group only (field g): not a new public event.
+        const args = ['XADD', group.stream, '*', 't', e.type, 'ts', String(e.timestamp), 'd', JSON.stringify(e.data)];
+        if (e.source !== undefined) args.push('s', e.source);
+        if (e.priority) args.push('p', e.priority);
+        if (e.metadata) args.push('m', JSON.stringify(e.metadata));
+        if (e.version !== undefined) args.push('v', String(e.version));
+        args.push('i', 'dead-letter-retry', 'g', group.name, 'o', e.id);
+        await bus._redis(args);
+        await bus._redis(['XDEL', group.dlqStream, row.dlqId]);
+        return true;
+      },
+      async purge() {
+        const n = Number(await bus._redis(['XLEN', group.dlqStream])) || 0;
+        await bus._redis(['DEL', group.dlqStream]);
+        return n;
+      },
+    };
+  }
+
+  destroy() {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.matcher.destroy();
+  }
+}
+
+module.exports = { RedisGroup };
