@@ -5,7 +5,7 @@
 // no WebSocket implementation is installed.
 //
 //   eventwire serve   [--port 8080] [--host 127.0.0.1] [--redis URL] [--stream S] [--admin] [--allow-publish] [--ops-token T]
-//   eventwire tail    <url> [--pattern P]... [--since ID]
+//   eventwire tail    <url> [--pattern P]... [--since ID] [--token T]
 //   eventwire health  <url>
 //   eventwire stats   <url> [--token T]
 //   eventwire metrics <url> [--token T]
@@ -22,6 +22,7 @@ const USAGE = `usage:
                     [--ops-token T]                             /stats, /metrics need "Authorization: Bearer T"
                                                                 (visible in ps: prefer $EVENTWIRE_OPS_TOKEN)
   eventwire tail    <url> [--pattern P]... [--since ID]        events as JSON lines (SSE, no WebSocket needed)
+                    [--token T]                                 sent as "Authorization: Bearer T" (server.authorize)
   eventwire health  <url>                                       exit 0 healthy, 1 unhealthy, 2 unreachable
   eventwire stats   <url> [--token T]                           T: the server's ops token
   eventwire metrics <url> [--token T]                           (default $EVENTWIRE_OPS_TOKEN)
@@ -31,7 +32,7 @@ const USAGE = `usage:
 
 const FLAGS = {
   serve: { port: 'value', host: 'value', redis: 'value', stream: 'value', admin: 'bool', 'allow-publish': 'bool', 'ops-token': 'value' },
-  tail: { pattern: 'list', since: 'value' },
+  tail: { pattern: 'list', since: 'value', token: 'value' },
   health: {},
   stats: { token: 'value' },
   metrics: { token: 'value' },
@@ -131,7 +132,7 @@ async function cmdTail(url, flags, io) {
   const q = new URLSearchParams();
   for (const p of flags.pattern || ['**']) q.append('pattern', p);
   if (flags.since) q.set('lastEventId', flags.since);
-  const res = await get(`${url}/events?${q}`, io);
+  const res = await get(`${url}/events?${q}`, io, flags.token ? { authorization: `Bearer ${flags.token}` } : undefined);
   if (res.status !== 200) return fail(io, 'ERR_HTTP', `/events answered ${res.status}: ${(await res.text()).trim()}`, 1);
   const decoder = new TextDecoder();
   let buf = '';

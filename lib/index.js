@@ -66,6 +66,31 @@ function trackLive(bus) {
   }
 }
 
+// The authorize hook's view of a /ws or /events request (native/src/http.c
+// sends its target and header lines): auth = { token } from
+// "Authorization: Bearer <token>" or the `token` query parameter (browsers
+// cannot set headers on a WebSocket or an EventSource); info = { transport,
+// path, query, headers } with headers keyed in lower case as in Node's
+// IncomingMessage (repeats joined with ", ", cookies with "; "), and query
+// values strings (arrays when repeated, as querystring.parse gives them).
+function requestAuth({ transport, path, headers: lines }) {
+  const headers = {};
+  for (const [name, value] of lines) {
+    const k = name.toLowerCase();
+    headers[k] = headers[k] === undefined ? value : `${headers[k]}${k === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  const q = path.indexOf('?');
+  const query = {};
+  for (const [k, v] of new URLSearchParams(q < 0 ? '' : path.slice(q + 1))) {
+    query[k] = query[k] === undefined ? v : [].concat(query[k], v); // repeats: an array, as querystring.parse
+  }
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(headers.authorization || '');
+  const auth = {};
+  if (bearer) auth.token = bearer[1];
+  else if (query.token !== undefined) auth.token = [].concat(query.token)[0];
+  return [auth, { transport, path: q < 0 ? path : path.slice(0, q), query, headers }];
+}
+
 class EventBus extends EventEmitter2 {
   constructor(options) {
     const opts = normalizeOptions(options);
@@ -686,18 +711,19 @@ class EventBus extends EventEmitter2 {
     return p;
   }
 
-  // A Socket.IO connect waiting for options.server.authorize(auth, info):
-  // true (or { ok: true }) accepts; false, { ok: false, message } or a throw
-  // refuses with a connect_error carrying the message.
+  // A client waiting for options.server.authorize(auth, info): a Socket.IO
+  // connect (auth = its auth payload), or a /ws upgrade or /events request
+  // (requestAuth). true (or { ok: true }) accepts; false, { ok: false,
+  // message } or a throw refuses: a connect_error, or HTTP 401 with the message.
   _onAuthorize(token, json) {
     const st = this[kState];
     const answer = (ok, message) => {
       if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? '' : String(message || 'not authorized'));
     };
-    let info;
     try {
-      info = JSON.parse(json);
-      Promise.resolve(st.opts.server.authorize(info.auth, { transport: info.transport }))
+      const req = JSON.parse(json);
+      const [auth, info] = req.transport === 'socket.io' ? [req.auth, { transport: req.transport }] : requestAuth(req);
+      Promise.resolve(st.opts.server.authorize(auth, info))
         .then((r) => {
           if (r && typeof r === 'object') answer(r.ok !== false, r.message);
           else answer(Boolean(r), undefined);

@@ -121,6 +121,7 @@ function normalizeServer(server) {
     sseRetryMs: sse === false ? 0 : intIn(sse.retryMs, 'server.sse.retryMs', 1, 3600000, 3000),
     authorize: server.authorize,
     sioAuthorize: typeof server.authorize === 'function',
+    httpAuthorize: typeof server.authorize === 'function',
     opsToken,
   };
 }

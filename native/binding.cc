@@ -237,6 +237,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     so.sio_ping_interval_ms = (int)IntOpt(o, "sioPingIntervalMs");
     so.sio_ping_timeout_ms = (int)IntOpt(o, "sioPingTimeoutMs");
     so.sio_authorize = o.Get("sioAuthorize").ToBoolean().Value();
+    so.http_authorize = o.Get("httpAuthorize").ToBoolean().Value();
     return Napi::Number::New(env, ew_engine_listen(engine_, &so, info[1].As<Napi::Number>().Uint32Value()));
   }
 

@@ -184,10 +184,17 @@ export interface ServerOptions {
    * false to turn it off. @default {} (on, at "/events") */
   sse?: SseOptions | false;
   /**
-   * Checks the `auth` payload of each Socket.IO connect (a JSON object, or
-   * null when the client sent none). `true` or `{ ok: true }` accepts;
-   * `false`, `{ ok: false, message }`, a throw or a rejection refuses with a
-   * `connect_error` carrying the message. Default: every connect is accepted.
+   * Checks every client before it gets events: each Socket.IO connect (auth
+   * = its `auth` payload, a JSON object, or null when the client sent none),
+   * and each /ws upgrade and /events request before the server answers it
+   * (auth = `{ token }` from `Authorization: Bearer <token>` or the `token`
+   * query parameter, `{}` without one; `info` has the request's path, query
+   * and headers). `true` or `{ ok: true }` accepts; `false`,
+   * `{ ok: false, message }`, a throw or a rejection refuses: a Socket.IO
+   * `connect_error` carrying the message, HTTP 401 `ERR_UNAUTHORIZED` with it
+   * for /ws and /events. A /ws or /events answer not given within
+   * `handshakeTimeoutMs` is HTTP 503 `ERR_TIMEOUT`. Default: every client is
+   * accepted (with `allowedOrigins` as the only check).
    */
   authorize?: (auth: unknown, info: AuthorizeInfo) => AuthorizeResult | Promise<AuthorizeResult>;
   /**
@@ -220,10 +227,30 @@ export interface SseOptions {
   retryMs?: number;
 }
 
-/** Second argument of ServerOptions#authorize. */
-export interface AuthorizeInfo {
-  /** The transport the connection came through. */
+/** Second argument of ServerOptions#authorize: the transport, and for /ws
+ * and /events the HTTP request. */
+export type AuthorizeInfo = SocketIoAuthorizeInfo | RequestAuthorizeInfo;
+
+/** A Socket.IO connect (after its WebSocket is open). */
+export interface SocketIoAuthorizeInfo {
   transport: 'socket.io';
+}
+
+/** A /ws upgrade or an /events request, before it is answered. */
+export interface RequestAuthorizeInfo {
+  transport: 'ws' | 'sse';
+  /** The request path without its query string. */
+  path: string;
+  /** Query parameters: a string, or an array when repeated. */
+  query: Record<string, string | string[]>;
+  /** Header names in lower case; repeats joined with ", " (cookies with "; "). */
+  headers: Record<string, string>;
+}
+
+/** First argument of ServerOptions#authorize for /ws and /events. */
+export interface RequestAuth {
+  /** From `Authorization: Bearer <token>`, else the `token` query parameter. */
+  token?: string;
 }
 
 /** What ServerOptions#authorize returns (or resolves with). */

@@ -124,8 +124,11 @@ typedef enum ew_msg_kind {
   EW_MSG_CLOSED,        /* the loop has stopped; join the engine now */
   EW_MSG_EVENT,         /* req = token, data = the client's pub op (JSON): emit it
                            with the token as origin, or answer the token */
-  EW_MSG_AUTH,          /* req = token, data = {"transport","auth"}: a Socket.IO
-                           connect for the authorize hook; answer the token */
+  EW_MSG_AUTH,          /* req = token: a client for the authorize hook; answer
+                           the token. data = {"transport":"socket.io","auth":..}
+                           (a Socket.IO connect) or {"transport":"ws"|"sse",
+                           "path":"<target>","headers":[[name,value],..]} (a
+                           /ws or /events request, before its 101 / 200) */
   EW_MSG_REMOTE,        /* data = "<type> US <envelope JSON> RS" (US/RS = 0x1f/
                            0x1e) per event other instances published (Redis
                            relay), a burst per message: emit to local listeners */
@@ -200,6 +203,8 @@ typedef struct ew_server_options {
   size_t backlog_max_bytes;   /* per connection; 0 = 4 MiB */
   const char *ops_token;      /* NULL or "" = /stats and /metrics open; else they
                                  need "Authorization: Bearer <ops_token>" */
+  int http_authorize;         /* ask the owner (EW_MSG_AUTH) before answering a /ws
+                                 upgrade or an /events request */
 } ew_server_options_t;
 
 typedef struct ew_engine_stats {
@@ -287,8 +292,9 @@ int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, si
 
 /* Settles a client request the owner was asked about: a `pub`
  * (EW_MSG_EVENT) it could not emit (err < 0: the client gets the error), or
- * a Socket.IO connect (EW_MSG_AUTH: err 0 accepts, < 0 refuses with
- * message). Any thread until close. */
+ * a client waiting for the authorize hook (EW_MSG_AUTH: err 0 accepts, < 0
+ * refuses with message: Socket.IO connect_error, or HTTP 401 for /ws and
+ * /events). Any thread until close. */
 int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message);
 
 /* Redis mode: runs one non-blocking command on the command connection; the

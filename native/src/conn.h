@@ -48,6 +48,9 @@ typedef struct ew__conn {
                                    3 recovering from the stream (ack deferred) */
   char *sio_pid;                /* Socket.IO: private id for connection state recovery */
   char *sio_offset;             /* Socket.IO: offset to recover from, while authorizing */
+  uint8_t authorizing;          /* /ws, /events: the head waits in rx for the authorize hook */
+  uint8_t authorized;           /* ... which said yes: route it without asking again */
+  uint32_t auth_token;          /* the pending request of the hook, while authorizing */
 
   /* reader: request head, or one WebSocket message being reassembled */
   uint8_t *rx;
@@ -114,6 +117,10 @@ int ew__conn_wants(const ew__conn_t *c, const ew__frame_t *f);
 
 /* Feeds request bytes; returns 0, or -1 when the connection must close. */
 int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len);
+/* The authorize hook's answer for a /ws or /events request (err 0 = yes). */
+void ew__http_auth_done(ew__conn_t *c, int err, const char *message);
+/* The hook did not answer within the handshake timeout: 503, slot freed. */
+void ew__http_auth_timeout(ew__conn_t *c);
 /* Answers a JSON error {"code","message"} and closes after it. */
 void ew__http_error(ew__conn_t *c, int status, const char *code, const char *message, const char *extra_headers);
 /* Queues a complete HTTP response and closes after it. */

@@ -165,6 +165,14 @@ void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *
   ew__pending_t *p = ew__find_pending(e, token);
   if (!p) return;
   ew__conn_t *c = p->conn;
+  if (p->kind == EW__PENDING_HTTP_AUTH) {
+    ew__pending_free(p); /* first: routing the request may take new slots */
+    if (c) {
+      ew__http_auth_done(c, err, message);
+      ew__engine_flush(e);
+    }
+    return;
+  }
   if (c && p->kind == EW__PENDING_AUTH) {
     ew__sio_auth_done(c, err, message);
   } else if (c && err < 0) {

@@ -25,8 +25,14 @@ typedef struct ew__route {
 } ew__route_t;
 
 /* A client request waiting for JS: a publish on its way through JS and back
- * (wsproto.c, sio.c), or a Socket.IO connect waiting for the authorize hook. */
-typedef enum ew__pending_kind { EW__PENDING_PUB = 1, EW__PENDING_AUTH, EW__PENDING_REPLAY } ew__pending_kind_t;
+ * (wsproto.c, sio.c), a Socket.IO connect (AUTH) or a /ws or /events request
+ * (HTTP_AUTH) waiting for the authorize hook. */
+typedef enum ew__pending_kind {
+  EW__PENDING_PUB = 1,
+  EW__PENDING_AUTH,
+  EW__PENDING_REPLAY,
+  EW__PENDING_HTTP_AUTH
+} ew__pending_kind_t;
 
 typedef struct ew__pending {
   uint32_t token;    /* 0 = free slot */
@@ -44,7 +50,8 @@ struct ew__server {
   int port;
   /* options (immutable once listening) */
   char ws_path[256], sio_path[256], sse_path[256];
-  int sse_retry_ms, sse_heartbeat_ms, sio_ping_interval_ms, sio_ping_timeout_ms, sio_authorize;
+  int sse_retry_ms, sse_heartbeat_ms, sio_ping_interval_ms, sio_ping_timeout_ms, sio_authorize,
+      http_authorize;
   uint64_t next_sse_heartbeat_ms, next_sio_ping_ms;
   int max_connections, heartbeat_ms, handshake_timeout_ms, allow_client_publish;
   size_t max_payload, backlog_max_frames, backlog_max_bytes;

@@ -1,7 +1,9 @@
 /*
  * http.c - the request head of a new connection: plain routes (/health,
  * /stats, /metrics, static routes) and the strict WebSocket handshake (RFC 6455 §4.2),
- * checked here because lws 4.1.6 upgrades requests it should refuse.
+ * checked here because lws 4.1.6 upgrades requests it should refuse. With
+ * server.authorize set, a /ws or /events request waits for the JS hook
+ * (EW_MSG_AUTH) with its head kept in c->rx, and is routed when it answers.
  */
 #include <libwebsockets.h>
 #include <openssl/sha.h>
@@ -105,6 +107,24 @@ static int ew__has_token(ew__str_t v, const char *token) {
   return 0;
 }
 
+/* The next header line at *p (before end): 1 with its name and trimmed
+ * value, 0 at the blank line that ends the head, -1 when malformed. */
+static int ew__next_header(const char **p, const char *end, ew__str_t *name, ew__str_t *val) {
+  const char *le = memchr(*p, '\r', (size_t)(end - *p));
+  if (!le || le + 1 >= end || le[1] != '\n') return -1;
+  if (le == *p) return 0;
+  const char *colon = memchr(*p, ':', (size_t)(le - *p));
+  if (!colon || colon == *p) return -1;
+  *name = (ew__str_t){*p, (size_t)(colon - *p)};
+  const char *v = colon + 1;
+  while (v < le && (*v == ' ' || *v == '\t')) v++;
+  const char *ve = le;
+  while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+  *val = (ew__str_t){v, (size_t)(ve - v)};
+  *p = le + 2;
+  return 1;
+}
+
 /* Parses the head (ending "\r\n\r\n"). 0, or -1 when it is not HTTP/1.x. */
 static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
   memset(r, 0, sizeof *r);
@@ -120,18 +140,9 @@ static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
   if (r->method.n == 0 || r->path.n == 0 || r->version.n != 8 || strncmp(r->version.p, "HTTP/1.", 7))
     return -1;
   const char *p = eol + 2;
-  while (p < end) {
-    const char *le = memchr(p, '\r', (size_t)(end - p));
-    if (!le || le + 1 >= end || le[1] != '\n') return -1;
-    if (le == p) break; /* blank line: end of head */
-    const char *colon = memchr(p, ':', (size_t)(le - p));
-    if (!colon || colon == p) return -1;
-    ew__str_t name = {p, (size_t)(colon - p)};
-    const char *v = colon + 1;
-    while (v < le && (*v == ' ' || *v == '\t')) v++;
-    const char *ve = le;
-    while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
-    ew__str_t val = {v, (size_t)(ve - v)};
+  ew__str_t name, val;
+  int more;
+  while ((more = ew__next_header(&p, end, &name, &val)) == 1) {
     if (ew__str_eq(name, "host")) r->host = val;
     else if (ew__str_eq(name, "upgrade")) r->upgrade = val;
     else if (ew__str_eq(name, "connection")) r->connection = val;
@@ -140,9 +151,8 @@ static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
     else if (ew__str_eq(name, "origin")) r->origin = val;
     else if (ew__str_eq(name, "last-event-id")) r->last_event_id = val;
     else if (ew__str_eq(name, "authorization")) r->authorization = val;
-    p = le + 2;
   }
-  return 0;
+  return more; /* 0 at the blank line, -1 when a line is malformed */
 }
 
 /* The path without its query string. */
@@ -195,9 +205,49 @@ static int ew__ops_authorized(const ew__server_t *s, ew__str_t auth) {
   return diff == 0;
 }
 
+/* Asks the authorize hook about this /ws or /events request (EW_MSG_AUTH):
+ * its target and every header line, in order, as JSON. The head stays in
+ * c->rx until ew__http_auth_done() routes it. */
+static void ew__http_ask(ew__conn_t *c, const ew__request_t *r, const char *transport) {
+  ew_engine_t *e = c->srv->engine;
+  uint32_t token = ew__engine_pending(e, c, EW__PENDING_HTTP_AUTH, NULL);
+  if (!token) {
+    atomic_fetch_add(&e->handshake_rejects, 1);
+    ew__http_error(c, 503, "ERR_LIMIT", "server busy: too many requests waiting for server.authorize", NULL);
+    return;
+  }
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__buf_addf(&b, "{\"transport\":\"%s\",\"path\":", transport);
+  ew__buf_add_json_str(&b, r->path.p, r->path.n);
+  ew__buf_adds(&b, ",\"headers\":[");
+  const char *p = (const char *)memchr(c->rx, '\n', c->rx_len) + 1; /* after the request line (parsed) */
+  const char *end = (const char *)c->rx + c->rx_len;
+  ew__str_t name, val;
+  for (int i = 0; ew__next_header(&p, end, &name, &val) == 1; i++) {
+    ew__buf_adds(&b, i ? ",[" : "[");
+    ew__buf_add_json_str(&b, name.p, name.n);
+    ew__buf_adds(&b, ",");
+    ew__buf_add_json_str(&b, val.p, val.n);
+    ew__buf_adds(&b, "]");
+  }
+  ew__buf_adds(&b, "]}");
+  if (b.failed) {
+    ew__engine_pending_done(e, token);
+    ew__http_error(c, 500, "ERR_NO_MEMORY", "out of memory", NULL);
+  } else {
+    c->authorizing = 1;
+    c->auth_token = token;
+    ew__engine_post(e, EW_MSG_AUTH, token, (int64_t)c->id, b.data, b.len);
+  }
+  ew__buf_free(&b);
+}
+
 /* Upgrades to WebSocket when the request is a valid handshake; otherwise
- * answers the HTTP error. Returns 1 when upgraded. */
-static int ew__handshake(ew__conn_t *c, const ew__request_t *r) {
+ * answers the HTTP error. With `ask` (/ws) and server.authorize set, a valid
+ * handshake first goes to the hook (returns 0; routed again on its answer).
+ * Returns 1 when upgraded. */
+static int ew__handshake(ew__conn_t *c, const ew__request_t *r, int ask) {
   ew__server_t *s = c->srv;
   ew_engine_t *e = s->engine;
   static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -227,6 +277,10 @@ static int ew__handshake(ew__conn_t *c, const ew__request_t *r) {
   if (status) {
     atomic_fetch_add(&e->handshake_rejects, 1);
     ew__http_error(c, status, fail_code, fail_msg, extra);
+    return 0;
+  }
+  if (ask && s->http_authorize && !c->authorized) {
+    ew__http_ask(c, r, "ws");
     return 0;
   }
   unsigned char in[24 + sizeof guid], md[SHA_DIGEST_LENGTH];
@@ -274,7 +328,7 @@ static void ew__sio_route(ew__conn_t *c, const ew__request_t *r, const ew__query
     ew__http_respond(c, 400, "application/json", NULL, body, sizeof body - 1);
     return;
   }
-  if (ew__handshake(c, r)) ew__sio_open(c);
+  if (ew__handshake(c, r, 0)) ew__sio_open(c); /* Socket.IO asks at its CONNECT packet (sio.c) */
 }
 
 static void ew__route(ew__conn_t *c, const ew__request_t *r) {
@@ -283,7 +337,7 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   ew__str_t path = ew__path_only(r->path);
   atomic_fetch_add(&e->http_requests, 1);
   if (ew__path_is(path, s->ws_path)) {
-    ew__handshake(c, r);
+    ew__handshake(c, r, 1);
     return;
   }
   ew__query_t q;
@@ -300,6 +354,10 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
     }
     if (!ew__method_is(r->method, "GET")) {
       ew__http_error(c, 405, "ERR_METHOD", "use GET", "Allow: GET\r\n");
+      return;
+    }
+    if (s->http_authorize && !c->authorized) {
+      ew__http_ask(c, r, "sse");
       return;
     }
     ew__sse_start(c, &q, r->last_event_id.p, r->last_event_id.n);
@@ -356,6 +414,8 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   ew__http_error(c, 404, "ERR_NOT_FOUND", "no such route", NULL);
 }
 
+static int ew__http_dispatch(ew__conn_t *c);
+
 int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   if (c->state != EW__CONN_HTTP) return 0; /* a response is on its way: ignore the rest */
   if (c->rx_len + len > EW__HTTP_HEAD_MAX) {
@@ -372,23 +432,37 @@ int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   }
   memcpy(c->rx + c->rx_len, in, len);
   c->rx_len += (uint32_t)len;
+  if (c->authorizing) return 0; /* kept (bounded above) for when the hook answers */
   /* Look for the end of the head, starting a little before the new bytes. */
   size_t from = c->rx_len - len > 3 ? c->rx_len - len - 3 : 0;
-  const uint8_t *end = NULL;
   for (size_t i = from; i + 3 < c->rx_len; i++) {
-    if (c->rx[i] == '\r' && c->rx[i + 1] == '\n' && c->rx[i + 2] == '\r' && c->rx[i + 3] == '\n') {
-      end = c->rx + i + 4;
-      break;
-    }
+    if (c->rx[i] == '\r' && c->rx[i + 1] == '\n' && c->rx[i + 2] == '\r' && c->rx[i + 3] == '\n')
+      return ew__http_dispatch(c);
   }
-  if (!end) return 0;
-  size_t head_len = (size_t)(end - c->rx);
+  return 0;
+}
+
+/* The length of the head in c->rx (which holds one, "\r\n\r\n" ended). */
+static size_t ew__head_len(const ew__conn_t *c) {
+  for (size_t i = 0; i + 3 < c->rx_len; i++) {
+    if (c->rx[i] == '\r' && c->rx[i + 1] == '\n' && c->rx[i + 2] == '\r' && c->rx[i + 3] == '\n') return i + 4;
+  }
+  return 0;
+}
+
+/* Routes the whole head in c->rx; what follows it (frames a WebSocket
+ * client sent early) goes to the WebSocket reader once upgraded. -1 when
+ * the connection must close at once. */
+static int ew__http_dispatch(ew__conn_t *c) {
+  size_t head_len = ew__head_len(c);
+  const uint8_t *end = c->rx + head_len;
   ew__request_t r;
   if (ew__parse_head((const char *)c->rx, head_len, &r)) {
     ew__http_error(c, 400, "ERR_BAD_REQUEST", "malformed HTTP request", NULL);
     return 0;
   }
   ew__route(c, &r);
+  if (c->authorizing) return 0; /* the head stays in rx for the hook's answer */
   /* Bytes after the head: WebSocket frames a client sent early. */
   size_t extra = c->rx_len - head_len;
   uint8_t *rest = NULL;
@@ -405,4 +479,32 @@ int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
     ew__free(rest);
   }
   return rc;
+}
+
+void ew__http_auth_done(ew__conn_t *c, int err, const char *message) {
+  if (!c->authorizing || c->state != EW__CONN_HTTP) return;
+  c->authorizing = 0;
+  c->auth_token = 0;
+  if (err == 0) {
+    c->authorized = 1;
+    if (ew__http_dispatch(c) < 0) ew__conn_kill(c);
+    return;
+  }
+  ew__free(c->rx);
+  c->rx = NULL;
+  c->rx_len = c->rx_cap = 0;
+  atomic_fetch_add(&c->srv->engine->handshake_rejects, 1);
+  ew__http_error(c, 401, "ERR_UNAUTHORIZED", message && *message ? message : "not authorized",
+                 "WWW-Authenticate: Bearer realm=\"eventwire\"\r\n");
+}
+
+void ew__http_auth_timeout(ew__conn_t *c) {
+  ew_engine_t *e = c->srv->engine;
+  ew__engine_pending_done(e, c->auth_token); /* a hook that never answers must not hold a slot */
+  c->authorizing = 0;
+  c->auth_token = 0;
+  ew__free(c->rx);
+  c->rx = NULL;
+  c->rx_len = c->rx_cap = 0;
+  ew__http_error(c, 503, "ERR_TIMEOUT", "server.authorize did not answer within handshakeTimeoutMs", NULL);
 }

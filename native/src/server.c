@@ -129,7 +129,10 @@ static void ew__on_tick(struct ev_loop *loop, ev_timer *w, int revents) {
     if (c->state == EW__CONN_HTTP) {
       if (now - c->since_ms > (uint64_t)s->handshake_timeout_ms) {
         atomic_fetch_add(&e->handshake_rejects, 1);
-        ew__conn_kill(c);
+        if (c->authorizing)
+          ew__http_auth_timeout(c); /* the client is told; a silent client is not */
+        else
+          ew__conn_kill(c);
       }
     } else if (c->state == EW__CONN_CLOSING) {
       if (now - c->since_ms > 2000) ew__conn_kill(c); /* peer never read its close */
@@ -221,6 +224,7 @@ int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t 
   s->sio_ping_interval_ms = o->sio_ping_interval_ms > 0 ? o->sio_ping_interval_ms : 25000;
   s->sio_ping_timeout_ms = o->sio_ping_timeout_ms > 0 ? o->sio_ping_timeout_ms : 20000;
   s->sio_authorize = o->sio_authorize;
+  s->http_authorize = o->http_authorize;
   s->sio_sessions = ew__sio_sessions_new();
   if (!s->sio_sessions) {
     ew__server_free(s);

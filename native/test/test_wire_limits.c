@@ -291,9 +291,98 @@ static void test_heartbeat_limits_origins(void) {
   ew_engine_destroy(e);
 }
 
+/* server.authorize for /ws and /events (http_authorize): the request waits
+ * for the owner's answer (EW_MSG_AUTH carries its target and header lines as
+ * JSON); yes = routed as usual, with a WebSocket frame the client sent
+ * early; no = 401 with the owner's message; no answer = 503 at the
+ * handshake timeout, and a late answer changes nothing. */
+static void test_authorize_hook(void) {
+  waiter_t w = WAITER_INIT;
+  ew_engine_options_t o = {0};
+  o.notify = on_notify;
+  o.notify_arg = &w;
+  ew_engine_t *e = NULL;
+  CHECK_EQ_INT(ew_engine_create(&e, &o), 0);
+  if (!e) return;
+  ew_server_options_t so = {.host = "127.0.0.1", .port = 0, .heartbeat_ms = -1, .handshake_timeout_ms = 300,
+                            .http_authorize = 1};
+  CHECK_EQ_INT(ew_engine_listen(e, &so, 1), 0);
+  ew_msg_t *m = wait_msg(e, &w, EW_MSG_LISTENING);
+  int port = m ? (int)m->value : 0;
+  ew_msg_free(m);
+  char buf[4096];
+
+  /* yes: the head plus a sub frame in one write, answered after the hook */
+  static const char req[] = "GET /ws?token=t1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Key: " SAMPLE_KEY "\r\n"
+                            "Sec-WebSocket-Version: 13\r\nCookie: a=\"1\\\"\r\n\r\n";
+  static const char sub[] = "{\"op\":\"sub\",\"patterns\":[\"a.*\"],\"ref\":1}";
+  uint8_t out[sizeof req + 256];
+  memcpy(out, req, sizeof req - 1);
+  size_t n = sizeof req - 1 + ws_build(out + sizeof req - 1, 0x81, sub, strlen(sub), 0);
+  int fd = tcp_connect(port);
+  CHECK(fd >= 0 && send_all(fd, out, n) == 0);
+  m = wait_msg(e, &w, EW_MSG_AUTH);
+  CHECK(m != NULL);
+  if (m) {
+    CHECK(m->len > 0 && strstr(m->data, "{\"transport\":\"ws\",\"path\":\"/ws?token=t1\",\"headers\":[[\"Host\",\"127.0.0.1\"],") ==
+                            m->data);
+    CHECK(strstr(m->data, "[\"Cookie\",\"a=\\\"1\\\\\\\"\"]]}") != NULL); /* quotes and backslash escaped */
+    CHECK_EQ_INT(ew_engine_answer(e, m->req, 0, NULL), 0);
+  }
+  ew_msg_free(m);
+  CHECK(read_head(fd, buf, sizeof buf) > 0 && strcmp(buf, UPGRADE_RESP) == 0);
+  CHECK(expect_text(fd, "{\"op\":\"ack\",\"ref\":1}"));
+  close(fd);
+
+  /* no: 401 with the owner's message, nothing upgraded */
+  fd = tcp_connect(port);
+  CHECK(fd >= 0 && send_all(fd, req, sizeof req - 1) == 0);
+  m = wait_msg(e, &w, EW_MSG_AUTH);
+  CHECK(m != NULL);
+  if (m) CHECK_EQ_INT(ew_engine_answer(e, m->req, EW_EINVAL, "token \"t1\" expired"), 0);
+  ew_msg_free(m);
+  CHECK(read_to_eof(fd, buf, sizeof buf) > 0);
+  CHECK(strstr(buf, "HTTP/1.1 401 Unauthorized\r\n") == buf);
+  CHECK(strstr(buf, "WWW-Authenticate: Bearer realm=\"eventwire\"\r\n") != NULL);
+  CHECK(strstr(buf, "{\"code\":\"ERR_UNAUTHORIZED\",\"message\":\"token \\\"t1\\\" expired\"}") != NULL);
+  close(fd);
+
+  /* no answer: 503 at the handshake timeout; the late answer is a no-op */
+  fd = tcp_connect(port);
+  static const char sse[] = "GET /events?pattern=a.* HTTP/1.1\r\nHost: x\r\n\r\n";
+  CHECK(fd >= 0 && send_all(fd, sse, sizeof sse - 1) == 0);
+  m = wait_msg(e, &w, EW_MSG_AUTH);
+  CHECK(m && strstr(m->data, "{\"transport\":\"sse\",\"path\":\"/events?pattern=a.*\",\"headers\":[[\"Host\",\"x\"]]}") == m->data);
+  CHECK(read_to_eof(fd, buf, sizeof buf) > 0);
+  CHECK(strstr(buf, "HTTP/1.1 503 ") == buf);
+  CHECK(strstr(buf, "\"code\":\"ERR_TIMEOUT\"") != NULL);
+  close(fd);
+  if (m) CHECK_EQ_INT(ew_engine_answer(e, m->req, 0, NULL), 0);
+  ew_msg_free(m);
+
+  /* a bad handshake is refused before the hook is asked */
+  fd = tcp_connect(port);
+  static const char bad[] = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  CHECK(fd >= 0 && send_all(fd, bad, sizeof bad - 1) == 0);
+  CHECK(read_to_eof(fd, buf, sizeof buf) > 0 && strstr(buf, "HTTP/1.1 400 ") == buf);
+  close(fd);
+  ew_engine_stats_t st;
+  ew_engine_stats(e, &st);
+  CHECK_EQ_INT((int)st.handshake_rejects, 3); /* the 401, the 503, the 400 */
+
+  CHECK_EQ_INT(ew_engine_close(e), 0);
+  m = wait_msg(e, &w, EW_MSG_CLOSED);
+  ew_msg_free(m);
+  CHECK_EQ_INT(ew_engine_join(e), 0);
+  ew_engine_destroy(e);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   RUN(test_backlog_and_gap);
   RUN(test_heartbeat_limits_origins);
+  RUN(test_authorize_hook);
   return ew_test_finish();
 }

@@ -5,6 +5,9 @@ import {
   SocketIoOptions,
   SseOptions,
   AuthorizeInfo,
+  RequestAuth,
+  RequestAuthorizeInfo,
+  SocketIoAuthorizeInfo,
   AuthorizeResult,
 } from 'eventwire';
 import { assertType, Equal } from './helpers';
@@ -44,7 +47,18 @@ new EventBus({
     authorize(auth, info) {
       assertType<Equal<typeof auth, unknown>>();
       assertType<Equal<typeof info, AuthorizeInfo>>();
-      assertType<Equal<typeof info.transport, 'socket.io'>>();
+      assertType<Equal<typeof info.transport, 'socket.io' | 'ws' | 'sse'>>();
+      if (info.transport !== 'socket.io') {
+        // /ws and /events: the HTTP request, narrowed by the transport
+        assertType<Equal<typeof info, RequestAuthorizeInfo>>();
+        assertType<Equal<typeof info.headers, Record<string, string>>>();
+        assertType<Equal<typeof info.query, Record<string, string | string[]>>>();
+        assertType<Equal<typeof info.path, string>>();
+        const { token } = auth as RequestAuth;
+        assertType<Equal<typeof token, string | undefined>>();
+        return token === 'secret' && info.headers.cookie !== undefined;
+      }
+      assertType<Equal<typeof info, SocketIoAuthorizeInfo>>();
       return typeof auth === 'object' && auth !== null && 'token' in auth;
     },
   },
@@ -72,8 +86,10 @@ new EventBus({ server: { authorize: () => ({ message: 'no' }) } });
 new EventBus({ server: { authorize: () => ({ ok: false, message: 404 }) } });
 // @ts-expect-error the resolved value is checked too
 new EventBus({ server: { authorize: async () => 1 } });
-// @ts-expect-error info.transport is "socket.io" only
-new EventBus({ server: { authorize: (_auth, info) => info.transport === 'ws' } });
+// @ts-expect-error info.transport is "socket.io", "ws" or "sse"
+new EventBus({ server: { authorize: (_auth, info) => info.transport === 'polling' } });
+// @ts-expect-error a Socket.IO connect has no request headers
+new EventBus({ server: { authorize: (_auth, info) => info.transport === 'socket.io' && info.headers.cookie === 'x' } });
 
 // ---- ops token ----------------------------------------------------------------
 

@@ -1,0 +1,280 @@
+'use strict';
+// server.authorize for /ws and /events (the engine asks before its 101 /
+// 200): what the hook sees (auth.token from "Authorization: Bearer" or
+// ?token=, the request's path, query and headers), refusals as HTTP 401 with
+// the hook's message, a hook that throws or never answers, the checks that
+// come before the hook, early client frames kept through the wait, the
+// bound on requests waiting, and Socket.IO still asked at its connect
+// packet only. Real `ws` clients, fetch, raw sockets.
+const net = require('net');
+const path = require('path');
+const { spawn } = require('child_process');
+const WebSocket = require('ws');
+const { io } = require('socket.io-client');
+const { EventBus } = require('../lib');
+const native = require('../lib/native');
+const { TestClient } = require('./helpers/wsclient');
+const { SseStream } = require('./helpers/sse');
+const { waitFor } = require('./helpers/net');
+
+jest.setTimeout(30000);
+
+const buses = [];
+const sockets = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(buses.splice(0).map((b) => b.close()));
+  expect(native.allocLive()).toBe(0);
+});
+
+async function listening(server = {}) {
+  const calls = [];
+  const hook = server.authorize;
+  const bus = new EventBus({
+    server: {
+      port: 0,
+      host: '127.0.0.1',
+      heartbeatMs: 0,
+      ...server,
+      authorize: (auth, info) => {
+        calls.push([auth, info]);
+        return hook(auth, info);
+      },
+    },
+  });
+  buses.push(bus);
+  const { port } = await bus.listen();
+  return { bus, port, base: `http://127.0.0.1:${port}`, calls };
+}
+
+const byToken = (auth) => (auth.token === 'good' ? true : { ok: false, message: `token ${JSON.stringify(auth.token)} refused` });
+
+/** Opens a `ws` WebSocket: { ws } once open, or the HTTP refusal { status, headers, body }. */
+function wsOpen(url, opts) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, opts);
+    ws.on('open', () => resolve({ ws }));
+    ws.on('error', () => {});
+    ws.on('unexpected-response', (req, res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+  });
+}
+
+/** A raw TCP exchange: sends `bytes`, resolves with everything read until the server closes. */
+function rawExchange(port, bytes) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
+    sockets.push(s);
+    let got = Buffer.alloc(0);
+    s.on('data', (d) => (got = Buffer.concat([got, d])));
+    s.on('end', () => resolve(got.toString('latin1')));
+    s.on('error', reject);
+  });
+}
+
+const UPGRADE = (path, extra = '') => 'GET ' + path + ' HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n'
+  + 'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' + extra + '\r\n';
+
+describe('/ws', () => {
+  test('a token in ?token= or "Authorization: Bearer" reaches the hook as auth.token; true opens, a refusal is 401 with its message', async () => {
+    const { bus, port, calls } = await listening({ authorize: byToken });
+    const bad = await wsOpen(`ws://127.0.0.1:${port}/ws?token=bad&x=1&x=2`);
+    expect(bad.status).toBe(401);
+    expect(bad.headers['www-authenticate']).toBe('Bearer realm="eventwire"');
+    expect(JSON.parse(bad.body)).toEqual({ code: 'ERR_UNAUTHORIZED', message: 'token "bad" refused' });
+    const none = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body).message).toBe('token undefined refused');
+
+    const byQuery = new TestClient(port, { path: '/ws?token=good' });
+    const byHeader = new TestClient(port, { headers: { Authorization: 'bearer good', Cookie: 'a=1', 'X-Forwarded-For': '10.0.0.7' } });
+    await Promise.all([byQuery.opened, byHeader.opened]);
+    for (const c of [byQuery, byHeader]) expect(await c.sub(['order.*'])).toMatchObject({ op: 'ack' });
+    bus.emit('order.placed', { n: 1 });
+    for (const c of [byQuery, byHeader]) expect((await c.waitEvents(1))[0]).toMatchObject({ type: 'order.placed', data: { n: 1 } });
+    byQuery.close();
+    byHeader.close();
+
+    expect(calls).toHaveLength(4);
+    const [auth0, info0] = calls[0];
+    expect(auth0).toEqual({ token: 'bad' });
+    expect(info0).toMatchObject({ transport: 'ws', path: '/ws', query: { token: 'bad', x: ['1', '2'] } });
+    expect(info0.headers).toMatchObject({ host: `127.0.0.1:${port}`, upgrade: 'websocket', 'sec-websocket-version': '13' });
+    expect(calls[1][0]).toEqual({});
+    expect(calls[2][0]).toEqual({ token: 'good' });
+    const [auth3, info3] = calls[3];
+    expect(auth3).toEqual({ token: 'good' });
+    expect(info3.headers).toMatchObject({ authorization: 'bearer good', cookie: 'a=1', 'x-forwarded-for': '10.0.0.7' });
+    expect(info3.query).toEqual({});
+    const st = bus.stats().engine;
+    expect(st.handshakeRejects).toBe(2);
+    expect(st.connectionsTotal).toBe(2);
+  });
+
+  test('repeated headers join as Node does (cookies with "; "); control bytes and quotes in a header reach the hook intact', async () => {
+    const { port, calls } = await listening({ authorize: () => false });
+    const res = await rawExchange(port, UPGRADE('/ws', 'Cookie: a=1\r\nCookie: b="2\\"\r\nX-Tag: one\r\nx-tag: two\r\nX-Odd: tab\there\r\n'));
+    expect(res).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    expect(res).toContain('{"code":"ERR_UNAUTHORIZED","message":"not authorized"}');
+    expect(calls[0][1].headers).toMatchObject({ cookie: 'a=1; b="2\\"', 'x-tag': 'one, two', 'x-odd': 'tab\there' });
+  });
+
+  test('a hook that throws or rejects refuses with the error message', async () => {
+    let n = 0;
+    const { port } = await listening({
+      authorize: async () => {
+        if (++n === 1) throw new Error('session store down');
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('expired session');
+      },
+    });
+    for (const want of ['session store down', 'expired session']) {
+      const r = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+      expect(r.status).toBe(401);
+      expect(JSON.parse(r.body).message).toBe(want);
+    }
+  });
+
+  test('bad handshakes and disallowed origins are refused before the hook is asked', async () => {
+    const { port, calls, bus } = await listening({ authorize: () => true, allowedOrigins: ['https://app.example'] });
+    const badKey = await rawExchange(port, UPGRADE('/ws', 'Origin: https://app.example\r\n').replace('dGhlIHNhbXBsZSBub25jZQ==', 'short'));
+    expect(badKey).toMatch(/^HTTP\/1\.1 400 /);
+    const origin = await wsOpen(`ws://127.0.0.1:${port}/ws`, { origin: 'https://evil.example' });
+    expect(origin.status).toBe(403);
+    expect(calls).toHaveLength(0);
+    const ok = await wsOpen(`ws://127.0.0.1:${port}/ws`, { origin: 'https://app.example' });
+    expect(ok.ws).toBeDefined();
+    ok.ws.terminate();
+    expect(calls).toHaveLength(1);
+    expect(bus.stats().engine.handshakeRejects).toBe(2);
+  });
+
+  test('frames a client sends right after its upgrade request are kept through the wait and handled once it is allowed', async () => {
+    let release;
+    const gate = new Promise((r) => (release = r));
+    const { port, calls } = await listening({ authorize: () => gate.then(() => true) });
+    const sub = Buffer.from(JSON.stringify({ op: 'sub', patterns: ['a.*'], ref: 7 }));
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | sub.length]), mask, Buffer.from(sub.map((b, i) => b ^ mask[i & 3]))]);
+    const s = net.connect(port, '127.0.0.1');
+    sockets.push(s);
+    let got = '';
+    s.on('data', (d) => (got += d.toString('latin1')));
+    await new Promise((r) => s.on('connect', r));
+    s.write(Buffer.concat([Buffer.from(UPGRADE('/ws?token=later')), frame]));
+    await waitFor(() => calls.length === 1, { what: 'the hook asked' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toBe(''); // nothing answered while the hook thinks
+    release();
+    await waitFor(() => got.includes('{"op":"ack","ref":7}'), { what: 'the sub ack after the 101' });
+    expect(got.startsWith('HTTP/1.1 101 Switching Protocols\r\n')).toBe(true);
+  });
+
+  test('a hook that never answers: 503 ERR_TIMEOUT at handshakeTimeoutMs; its late answer changes nothing', async () => {
+    let release;
+    const gate = new Promise((r) => (release = r));
+    const { port, bus } = await listening({ authorize: () => gate, handshakeTimeoutMs: 200 });
+    const r = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toEqual({ code: 'ERR_TIMEOUT', message: 'server.authorize did not answer within handshakeTimeoutMs' });
+    release(true);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(bus.stats().engine.connections).toBe(0);
+    // the server goes on: a new client gets the (now settled) yes
+    const ok = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+    expect(ok.ws).toBeDefined();
+    ok.ws.terminate();
+  });
+
+  test('at most 1,024 requests wait for the hook: the next get 503 ERR_LIMIT; slots come back after timeouts', async () => {
+    const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 3000 });
+    const waiting = [];
+    for (let i = 0; i < 1024; i++) {
+      const s = net.connect(port, '127.0.0.1');
+      sockets.push(s);
+      s.on('error', () => {});
+      let got = '';
+      s.on('data', (d) => (got += d));
+      s.on('connect', () => s.write(UPGRADE('/ws')));
+      waiting.push(() => got);
+    }
+    // the pending table is full once all 1,024 were asked; the next one is refused at once
+    await waitFor(() => calls.length === 1024, { timeoutMs: 10000, what: '1,024 requests at the hook' });
+    const extra = await rawExchange(port, UPGRADE('/ws'));
+    expect(extra).toMatch(/^HTTP\/1\.1 503 /);
+    expect(extra).toContain('"code":"ERR_LIMIT"');
+    expect(waiting.every((g) => g() === '')).toBe(true);
+    await waitFor(() => waiting.every((g) => g().startsWith('HTTP/1.1 503 ')), { timeoutMs: 10000, what: 'the waiting ones timed out' });
+    expect(waiting.every((g) => g().includes('"code":"ERR_TIMEOUT"'))).toBe(true);
+    const after = net.connect(port, '127.0.0.1', () => after.write(UPGRADE('/ws')));
+    sockets.push(after);
+    await waitFor(() => calls.length === 1025, { what: 'a freed slot asks the hook again' });
+  });
+});
+
+describe('/events (SSE)', () => {
+  test('refused without a token (401), streams with one; Last-Event-ID resume still works', async () => {
+    const { bus, base, calls } = await listening({ authorize: byToken });
+    const none = await fetch(`${base}/events?pattern=a.*`);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ code: 'ERR_UNAUTHORIZED', message: 'token undefined refused' });
+    const first = await bus.publish('a.one', { n: 1 });
+    await bus.publish('a.two', { n: 2 });
+    const s = await SseStream.open(base, '/events?pattern=a.*', { headers: { Authorization: 'Bearer good', 'Last-Event-ID': first } });
+    expect(s.status).toBe(200);
+    await s.waitEvents(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.envelopes.map((e) => e.type)).toEqual(['a.two']); // resumed after a.one, nothing twice
+    await s.close();
+    expect(calls.map(([a, i]) => [a, i.transport, i.query])).toEqual([
+      [{}, 'sse', { pattern: 'a.*' }],
+      [{ token: 'good' }, 'sse', { pattern: 'a.*' }],
+    ]);
+    expect(calls[1][1].headers['last-event-id']).toBe(first);
+  });
+});
+
+describe('eventwire tail --token', () => {
+  test('sends the token as a Bearer; without it the CLI exits 1 with the 401', async () => {
+    const { bus, base, calls } = await listening({ authorize: byToken });
+    const BIN = path.join(__dirname, '..', 'bin', 'eventwire.js');
+    const run = (args) => {
+      const p = spawn(process.execPath, [BIN, 'tail', base, '--pattern', 'a.*', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      p.out = '';
+      p.err = '';
+      p.stdout.on('data', (d) => (p.out += d));
+      p.stderr.on('data', (d) => (p.err += d));
+      p.done = new Promise((r) => p.once('exit', (code) => r(code)));
+      return p;
+    };
+    const refused = run([]);
+    expect(await refused.done).toBe(1);
+    expect(refused.err).toMatch(/ERR_HTTP: \/events answered 401: .*token undefined refused/);
+    const tail = run(['--token', 'good']);
+    try {
+      await waitFor(() => calls.length === 2 && bus.stats().engine.subscriptions === 1, { timeoutMs: 10000, what: 'tail subscribed' });
+      bus.emit('a.x', { n: 1 });
+      await waitFor(() => tail.out.includes('\n'), { what: 'an event tailed' });
+      expect(JSON.parse(tail.out.split('\n')[0])).toMatchObject({ type: 'a.x', data: { n: 1 } });
+      expect(calls[1][0]).toEqual({ token: 'good' });
+    } finally {
+      tail.kill('SIGKILL');
+    }
+  });
+});
+
+describe('Socket.IO', () => {
+  test('is asked at its connect packet with the auth payload, not at the WebSocket upgrade', async () => {
+    const { port, calls } = await listening({ authorize: (auth) => auth && auth.token === 'good' });
+    const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token: 'good' }, reconnection: false });
+    await new Promise((resolve, reject) => {
+      s.on('connect', resolve);
+      s.on('connect_error', reject);
+    });
+    s.close();
+    expect(calls).toEqual([[{ token: 'good' }, { transport: 'socket.io' }]]);
+  });
+});
