@@ -207,7 +207,7 @@ const ENV = {
   ws: (readJson(path.join(ROOT, 'node_modules', 'ws', 'package.json')) || {}).version || null,
   uwsPack: uws ? uws.version : null,
   socketIo: (readJson(path.join(ROOT, 'node_modules', 'socket.io', 'package.json')) || {}).version || null,
-  libwebsockets: sh('pkg-config', ['--modversion', 'libwebsockets']),
+  libwebsockets: sh('pkg-config', ['--modversion', '--with-path', path.join(ROOT, 'build-lws', 'install', 'lib', 'pkgconfig'), 'libwebsockets']),
   cc: (sh('cc', ['--version']) || '').split('\n')[0],
 };
 if (ENV.socketIo) CONTENDERS.socketio.label = `socket.io ${ENV.socketIo}`;

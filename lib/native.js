@@ -23,7 +23,7 @@ function load() {
     'eventwire: the native addon is not built or cannot load (' +
       (lastError && lastError.message) +
       '). Install the system packages (Debian: build-essential cmake pkg-config ' +
-      'libwebsockets-dev libwebsockets-evlib-ev libev-dev libhiredis-dev libcjson-dev) ' +
+      'libev-dev libhiredis-dev libcjson-dev libssl-dev) ' +
       'and run `npm run build` in the eventwire package.'
   );
   err.code = 'ERR_ADDON_NOT_BUILT';
