@@ -383,6 +383,47 @@ describe('publish', () => {
 });
 
 describe('connection state recovery', () => {
+  test('the server keeps the 4,096 newest closed sessions: the oldest pid is not recovered, the newest is', async () => {
+    const { bus, port } = await start();
+    const { RawWs, text } = require('./helpers/rawws');
+    const offset = await bus.publish('order.seed', 0);
+    // One raw Engine.IO session: open, CONNECT (with { pid, offset } to
+    // recover), subscribe, then an abrupt close (the server saves it).
+    const session = async (recover) => {
+      const c = await RawWs.open(port, { path: '/socket.io/?EIO=4&transport=websocket' });
+      try {
+        const open = (await c.nextFrame()).payload.toString();
+        if (!open.startsWith('0{')) throw new Error(`open packet: ${open}`);
+        await c.write(text(recover ? `40${JSON.stringify(recover)}` : '40'));
+        const ack = JSON.parse((await c.nextFrame()).payload.toString().slice(2));
+        if (!recover) {
+          await c.write(text('421["subscribe","order.*"]'));
+          await c.nextFrame(); // 431[{"ok":true}]
+        }
+        return ack.pid;
+      } finally {
+        c.destroy();
+      }
+    };
+    const closed = () => waitFor(() => bus.stats().engine.connections === 0, { timeoutMs: 10000, what: 'closed' });
+    const first = await session(null); // saved first: the oldest
+    await closed();
+    const middle = [];
+    for (let i = 0; i < 4095; i += 64) {
+      middle.push(...(await Promise.all(Array.from({ length: Math.min(64, 4095 - i) }, () => session(null)))));
+    }
+    await closed();
+    const last = await session(null); // the 4,097th save takes the oldest slot
+    await closed();
+    expect(new Set([first, ...middle, last]).size).toBe(4097);
+    expect(await session({ pid: first, offset })).not.toBe(first);
+    await closed();
+    expect(await session({ pid: last, offset })).toBe(last);
+    await closed();
+    const newestMiddle = middle[middle.length - 1]; // saved among the last batch: still kept
+    expect(await session({ pid: newestMiddle, offset })).toBe(newestMiddle);
+  }, 60000);
+
   test('a transport close while events flow: recovered, every id once and in order', async () => {
     const { bus, port } = await start();
     const s = client(port, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 50, randomizationFactor: 0 });

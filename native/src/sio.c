@@ -25,69 +25,93 @@
 #include "json.h"
 #include "sio.h"
 
-#define EW__SIO_SESSIONS 4096
+#define EW__SIO_SESSIONS 4096 /* sessions kept; a power of two */
+#define EW__SIO_BUCKETS 8192  /* hash buckets by pid; a power of two */
 #define EW__SIO_SESSION_TTL_MS 120000
 
 /* ---- recoverable sessions -------------------------------------------------- */
 
+/* A closed connection's subscriptions, kept under its pid for
+ * EW__SIO_SESSION_TTL_MS. The TTL is the same for every session, so the
+ * order of saving is the order of expiry: the slots are a ring, and a save
+ * takes the oldest slot (a live session only when all 4,096 are younger
+ * than the TTL, i.e. closest to expiry). Lookups go through hash chains.
+ * Both are O(1): a mass disconnect of N clients costs N saves, not N scans
+ * of the store. */
 typedef struct ew__sio_session {
   char pid[24];        /* "" = free */
   char **patterns;
   uint8_t n;
   uint64_t expires_ms;
+  int32_t next;        /* next slot in the same bucket, -1 = none */
 } ew__sio_session_t;
 
 struct ew__sio_sessions {
   ew__sio_session_t slots[EW__SIO_SESSIONS];
+  int32_t buckets[EW__SIO_BUCKETS]; /* first slot of each chain, -1 = none */
+  uint32_t oldest;                  /* the slot the next save takes */
 };
 
-ew__sio_sessions_t *ew__sio_sessions_new(void) { return ew__calloc(1, sizeof(ew__sio_sessions_t)); }
+/* FNV-1a of the pid (random: ew__random_id). */
+static uint32_t ew__pid_bucket(const char *pid) {
+  uint32_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)pid; *p; p++) h = (h ^ *p) * 16777619u;
+  return h & (EW__SIO_BUCKETS - 1);
+}
 
-static void ew__session_clear(ew__sio_session_t *s) {
+ew__sio_sessions_t *ew__sio_sessions_new(void) {
+  ew__sio_sessions_t *ss = ew__calloc(1, sizeof(ew__sio_sessions_t));
+  if (!ss) return NULL;
+  for (int i = 0; i < EW__SIO_BUCKETS; i++) ss->buckets[i] = -1;
+  for (int i = 0; i < EW__SIO_SESSIONS; i++) ss->slots[i].next = -1;
+  return ss;
+}
+
+/* Frees the session's patterns and takes it out of its chain. */
+static void ew__session_clear(ew__sio_sessions_t *ss, ew__sio_session_t *s) {
+  if (s->pid[0]) {
+    int32_t idx = (int32_t)(s - ss->slots);
+    int32_t *link = &ss->buckets[ew__pid_bucket(s->pid)];
+    while (*link != -1 && *link != idx) link = &ss->slots[*link].next;
+    if (*link == idx) *link = s->next;
+  }
   for (uint8_t i = 0; i < s->n; i++) ew__free(s->patterns[i]);
   ew__free(s->patterns);
   memset(s, 0, sizeof *s);
+  s->next = -1;
 }
 
 void ew__sio_sessions_free(ew__sio_sessions_t *ss) {
   if (!ss) return;
-  for (int i = 0; i < EW__SIO_SESSIONS; i++) ew__session_clear(&ss->slots[i]);
+  for (int i = 0; i < EW__SIO_SESSIONS; i++) ew__session_clear(ss, &ss->slots[i]);
   ew__free(ss);
 }
 
-/* Stores the session; when full, the one closest to expiry goes. */
 static void ew__session_save(ew__sio_sessions_t *ss, const ew__conn_t *c) {
-  uint64_t now = ew__now_ms();
-  ew__sio_session_t *slot = &ss->slots[0];
-  for (int i = 0; i < EW__SIO_SESSIONS; i++) {
-    ew__sio_session_t *s = &ss->slots[i];
-    if (!s->pid[0] || s->expires_ms < now) {
-      slot = s;
-      break;
-    }
-    if (s->expires_ms < slot->expires_ms) slot = s;
-  }
-  ew__session_clear(slot);
+  ew__sio_session_t *slot = &ss->slots[ss->oldest];
+  ss->oldest = (ss->oldest + 1) & (EW__SIO_SESSIONS - 1);
+  ew__session_clear(ss, slot);
   slot->patterns = c->npatterns ? ew__calloc(c->npatterns, sizeof *slot->patterns) : NULL;
-  for (uint8_t i = 0; i < c->npatterns && (slot->patterns || !c->npatterns); i++) {
+  for (uint8_t i = 0; i < c->npatterns && slot->patterns; i++) {
     slot->patterns[i] = ew__strndup(c->patterns[i], strlen(c->patterns[i]));
     if (slot->patterns[i]) slot->n++;
   }
   snprintf(slot->pid, sizeof slot->pid, "%s", c->sio_pid);
-  slot->expires_ms = now + EW__SIO_SESSION_TTL_MS;
+  slot->expires_ms = ew__now_ms() + EW__SIO_SESSION_TTL_MS;
+  uint32_t b = ew__pid_bucket(slot->pid);
+  slot->next = ss->buckets[b];
+  ss->buckets[b] = (int32_t)(slot - ss->slots);
 }
 
 static ew__sio_session_t *ew__session_find(ew__sio_sessions_t *ss, const char *pid) {
-  uint64_t now = ew__now_ms();
-  for (int i = 0; i < EW__SIO_SESSIONS; i++) {
+  for (int32_t i = ss->buckets[ew__pid_bucket(pid)]; i != -1; i = ss->slots[i].next) {
     ew__sio_session_t *s = &ss->slots[i];
-    if (s->pid[0] && !strcmp(s->pid, pid)) {
-      if (s->expires_ms < now) {
-        ew__session_clear(s);
-        return NULL;
-      }
-      return s;
+    if (strcmp(s->pid, pid)) continue;
+    if (s->expires_ms < ew__now_ms()) {
+      ew__session_clear(ss, s);
+      return NULL;
     }
+    return s;
   }
   return NULL;
 }
@@ -177,7 +201,7 @@ static void ew__accept(ew__conn_t *c) {
         !ew__subs_add(c, (const char *const *)sess->patterns, sess->n, msg, sizeof msg)) {
       int rc = ew__subs_resume(c, ms, seq, oldest, sizeof oldest);
       if (rc == EW__RESUME_ASYNC) {
-        ew__session_clear(sess);
+        ew__session_clear(s->sio_sessions, sess);
         ew__free(c->sio_offset);
         c->sio_offset = NULL;
         c->sio_state = 3;
@@ -190,7 +214,7 @@ static void ew__accept(ew__conn_t *c) {
         c->catching_up = 0;
       }
     }
-    if (sess) ew__session_clear(sess);
+    if (sess) ew__session_clear(s->sio_sessions, sess);
   }
   ew__free(c->sio_offset);
   c->sio_offset = NULL;
