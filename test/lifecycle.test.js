@@ -142,11 +142,22 @@ describe('processes and threads', () => {
       const bus = new EventBus({ server: { port: 0, host: '127.0.0.1' } });
       bus.listen().then(({ port }) => { parentPort.postMessage(port); bus.unref(); });
     `, { eval: true });
-    const port = await new Promise((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
-    });
-    const code = await new Promise((resolve) => w.once('exit', resolve));
+    // Each phase has its own deadline, so a hang says which step it was
+    // (it timed out once in a full run on a busy box; 0 of ~400 runs since).
+    const phase = (what, ms, p) => Promise.race([p, new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms).unref();
+    })]);
+    let port;
+    let code;
+    try {
+      port = await phase('the worker did not report its listening port', 10000, new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      }));
+      code = await phase('the worker did not end after bus.unref()', 15000, new Promise((resolve) => w.once('exit', resolve)));
+    } finally {
+      if (code === undefined) await w.terminate();
+    }
     expect(code).toBe(0);
     // The environment teardown closed the engine: the port is free.
     await expect(httpGet(port, '/health')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
