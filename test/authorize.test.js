@@ -7,8 +7,6 @@
 // bound on requests waiting, and Socket.IO still asked at its connect
 // packet only. Real `ws` clients, fetch, raw sockets.
 const net = require('net');
-const path = require('path');
-const { spawn } = require('child_process');
 const WebSocket = require('ws');
 const { io } = require('socket.io-client');
 const { EventBus } = require('../lib');
@@ -16,6 +14,7 @@ const native = require('../lib/native');
 const { TestClient } = require('./helpers/wsclient');
 const { SseStream } = require('./helpers/sse');
 const { waitFor } = require('./helpers/net');
+const { startCli } = require('./helpers/cli');
 
 jest.setTimeout(30000);
 
@@ -240,18 +239,9 @@ describe('/events (SSE)', () => {
 describe('eventwire tail --token', () => {
   test('sends the token as a Bearer; without it the CLI exits 1 with the 401', async () => {
     const { bus, base, calls } = await listening({ authorize: byToken });
-    const BIN = path.join(__dirname, '..', 'bin', 'eventwire.js');
-    const run = (args) => {
-      const p = spawn(process.execPath, [BIN, 'tail', base, '--pattern', 'a.*', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      p.out = '';
-      p.err = '';
-      p.stdout.on('data', (d) => (p.out += d));
-      p.stderr.on('data', (d) => (p.err += d));
-      p.done = new Promise((r) => p.once('exit', (code) => r(code)));
-      return p;
-    };
+    const run = (args) => startCli(['tail', base, '--pattern', 'a.*', ...args]);
     const refused = run([]);
-    expect(await refused.done).toBe(1);
+    expect((await refused.done).code).toBe(1);
     expect(refused.err).toMatch(/ERR_HTTP: \/events answered 401: .*token undefined refused/);
     const tail = run(['--token', 'good']);
     try {

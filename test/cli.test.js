@@ -3,14 +3,12 @@
 // separate processes, a real redis-server, a real server started by
 // `eventwire serve`. Bad usage and unreachable targets give one-line errors
 // with stable codes and exit codes (2), never a stack trace.
-const { spawn } = require('child_process');
-const path = require('path');
 const { RedisServer } = require('./helpers/redis');
 const { freePort, waitFor } = require('./helpers/net');
+const { startCli } = require('./helpers/cli');
 
 jest.setTimeout(30000);
 
-const BIN = path.join(__dirname, '..', 'bin', 'eventwire.js');
 const procs = [];
 let redis = null;
 afterEach(async () => {
@@ -19,23 +17,14 @@ afterEach(async () => {
   redis = null;
 });
 
-/** Starts the CLI; resolves nothing. proc.out / proc.errText grow as it prints. */
-function start(args) {
-  const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  p.out = '';
-  p.errText = '';
-  p.stdout.on('data', (d) => (p.out += d));
-  p.stderr.on('data', (d) => (p.errText += d));
-  p.done = new Promise((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
-  procs.push(p);
-  return p;
-}
+/** Starts the CLI; resolves nothing. proc.out / proc.err grow as it prints. */
+const start = (args) => startCli(args, { procs });
 
 /** Runs the CLI to the end: { code, out, err }. */
 async function cli(...args) {
   const p = start(args);
   const { code } = await p.done;
-  return { code, out: p.out, err: p.errText };
+  return { code, out: p.out, err: p.err };
 }
 
 describe('bad usage: exit 2, ERR_USAGE and what to fix, on stderr', () => {
@@ -84,7 +73,7 @@ test('serve with Redis; publish, tail, history, health, stats, metrics against i
   const url = redis.url();
   const port = await freePort();
   const server = start(['serve', '--port', String(port), '--redis', url, '--stream', 'cli:events']);
-  await waitFor(() => /listening on/.test(server.out), { timeoutMs: 10000, what: `serve listening (${server.errText})` });
+  await waitFor(() => /listening on/.test(server.out), { timeoutMs: 10000, what: `serve listening (${server.err})` });
   const base = `http://127.0.0.1:${port}`;
   expect(server.out).toContain(`listening on ${base}`);
 
@@ -138,7 +127,7 @@ test('tail ends with exit 1 and ERR_CLOSED when the server goes away', async () 
   expect((await server.done).code).toBe(0);
   const { code } = await tail.done;
   expect(code).toBe(1);
-  expect(tail.errText).toMatch(/eventwire: ERR_CLOSED: the server ended the stream/);
+  expect(tail.err).toMatch(/eventwire: ERR_CLOSED: the server ended the stream/);
 });
 
 test('serve --admin serves the admin page', async () => {

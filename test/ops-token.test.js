@@ -5,17 +5,15 @@
 // the token (--token or the env) and serve takes --ops-token; the admin page
 // reads it from its URL fragment (driven in headless Chromium).
 const fs = require('fs');
-const path = require('path');
-const { spawn } = require('child_process');
 const { chromium } = require('playwright-core');
 const { EventBus } = require('../lib');
 const native = require('../lib/native');
 const { freePort, waitFor } = require('./helpers/net');
+const { startCli } = require('./helpers/cli');
 
 jest.setTimeout(30000);
 
 const TOKEN = 'ops-Token_0123456789.abc~+/';
-const BIN = path.join(__dirname, '..', 'bin', 'eventwire.js');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
 const buses = [];
@@ -99,16 +97,11 @@ test('EVENTWIRE_OPS_TOKEN is the default; a bad token is refused with ERR_INVALI
   }
 });
 
-function cli(args, env = {}) {
-  const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  procs.push(p);
-  p.out = '';
-  p.err = '';
-  p.stdout.on('data', (d) => (p.out += d));
-  p.stderr.on('data', (d) => (p.err += d));
-  p.done = new Promise((resolve) => p.once('exit', (code) => resolve(code)));
+const cli = (args, env = {}) => {
+  const p = startCli(args, { env, procs });
+  p.exited = p.done.then(({ code }) => code);
   return p;
-}
+};
 
 test('CLI: serve --ops-token locks the counters; stats/metrics send --token or EVENTWIRE_OPS_TOKEN', async () => {
   const port = await freePort();
@@ -116,18 +109,18 @@ test('CLI: serve --ops-token locks the counters; stats/metrics send --token or E
   await waitFor(() => server.out.includes('listening on'), { timeoutMs: 10000, what: 'eventwire serve' });
   const base = `http://127.0.0.1:${port}`;
   const without = cli(['stats', base], { EVENTWIRE_OPS_TOKEN: '' });
-  expect(await without.done).toBe(1);
+  expect(await without.exited).toBe(1);
   expect(without.err).toMatch(/^eventwire: ERR_HTTP: \/stats answered 401: .*ERR_UNAUTHORIZED/);
   const withFlag = cli(['stats', base, '--token', TOKEN], { EVENTWIRE_OPS_TOKEN: '' });
-  expect(await withFlag.done).toBe(0);
+  expect(await withFlag.exited).toBe(0);
   expect(JSON.parse(withFlag.out)).toHaveProperty('connections');
   const withEnv = cli(['metrics', base], { EVENTWIRE_OPS_TOKEN: TOKEN });
-  expect(await withEnv.done).toBe(0);
+  expect(await withEnv.exited).toBe(0);
   expect(withEnv.out).toMatch(/^eventwire_up 1$/m);
   const health = cli(['health', base], { EVENTWIRE_OPS_TOKEN: '' });
-  expect(await health.done).toBe(0);
+  expect(await health.exited).toBe(0);
   server.kill('SIGINT');
-  expect(await server.done).toBe(0);
+  expect(await server.exited).toBe(0);
 });
 
 test('admin page: without the token it says how to give it; with #token=... it shows the counters', async () => {
