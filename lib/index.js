@@ -713,20 +713,42 @@ class EventBus extends EventEmitter2 {
 
   // A client waiting for options.server.authorize(auth, info): a Socket.IO
   // connect (auth = its auth payload), or a /ws upgrade or /events request
-  // (requestAuth). true (or { ok: true }) accepts; false, { ok: false,
-  // message } or a throw refuses: a connect_error, or HTTP 401 with the message.
+  // (requestAuth). true (or { ok: true }) accepts, { ok: true, patterns }
+  // accepts and limits what it may subscribe to (the engine checks each
+  // subscription: native/src/names.c ew__pattern_within); false, { ok:
+  // false, message } or a throw refuses: a connect_error, or HTTP 401 with
+  // the message. Bad patterns refuse the client and are reported ('error').
   _onAuthorize(token, json) {
     const st = this[kState];
     const answer = (ok, message) => {
-      if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? '' : String(message || 'not authorized'));
+      if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? message || '' : String(message || 'not authorized'));
+    };
+    const accept = (patterns) => {
+      if (patterns === undefined) return answer(true, '');
+      try {
+        if (!Array.isArray(patterns) || patterns.length === 0 || patterns.length > 64) {
+          throw new Error('patterns must be an array of 1..64 patterns; omit it to allow any');
+        }
+        for (const p of patterns) this._checkPattern(p);
+      } catch (err) {
+        this._report(makeError('ERR_INVALID_ARGUMENT', `server.authorize returned bad patterns (${err.message})`));
+        return answer(false, 'server error: bad patterns from server.authorize');
+      }
+      return answer(true, patterns.join('\n'));
     };
     try {
       const req = JSON.parse(json);
       const [auth, info] = req.transport === 'socket.io' ? [req.auth, { transport: req.transport }] : requestAuth(req);
       Promise.resolve(st.opts.server.authorize(auth, info))
         .then((r) => {
-          if (r && typeof r === 'object') answer(r.ok !== false, r.message);
-          else answer(Boolean(r), undefined);
+          if (r && typeof r === 'object') {
+            if (r.ok === false) answer(false, r.message);
+            else accept(r.patterns);
+          } else if (r) {
+            accept(undefined);
+          } else {
+            answer(false, undefined);
+          }
         }, (err) => answer(false, err && err.message));
     } catch (err) {
       answer(false, err && err.message);

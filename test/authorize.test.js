@@ -189,7 +189,8 @@ describe('/ws', () => {
   });
 
   test('at most 1,024 requests wait for the hook: the next get 503 ERR_LIMIT; slots come back after timeouts', async () => {
-    const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 3000 });
+    // The deadline leaves room for a loaded box: all 1,024 must still wait when the 1,025th comes.
+    const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 6000 });
     const waiting = [];
     for (let i = 0; i < 1024; i++) {
       const s = net.connect(port, '127.0.0.1');
@@ -206,7 +207,7 @@ describe('/ws', () => {
     expect(extra).toMatch(/^HTTP\/1\.1 503 /);
     expect(extra).toContain('"code":"ERR_LIMIT"');
     expect(waiting.every((g) => g() === '')).toBe(true);
-    await waitFor(() => waiting.every((g) => g().startsWith('HTTP/1.1 503 ')), { timeoutMs: 10000, what: 'the waiting ones timed out' });
+    await waitFor(() => waiting.every((g) => g().startsWith('HTTP/1.1 503 ')), { timeoutMs: 15000, what: 'the waiting ones timed out' });
     expect(waiting.every((g) => g().includes('"code":"ERR_TIMEOUT"'))).toBe(true);
     const after = net.connect(port, '127.0.0.1', () => after.write(UPGRADE('/ws')));
     sockets.push(after);
@@ -233,6 +234,70 @@ describe('/events (SSE)', () => {
       [{ token: 'good' }, 'sse', { pattern: 'a.*' }],
     ]);
     expect(calls[1][1].headers['last-event-id']).toBe(first);
+  });
+});
+
+describe('{ ok: true, patterns }: what a client may subscribe to', () => {
+  const tenant = (auth) => (auth.token ? { ok: true, patterns: [`user.${auth.token}.*`, 'public.**'] } : false);
+
+  test('/ws: subscriptions within the patterns are acked, others get ERR_FORBIDDEN; only allowed events arrive', async () => {
+    const { bus, port } = await listening({ authorize: tenant });
+    const c = new TestClient(port, { path: '/ws?token=42' });
+    await c.opened;
+    expect(await c.sub(['user.42.*'])).toMatchObject({ op: 'ack' });
+    expect(await c.sub(['public.news.today', 'public.*.x'])).toMatchObject({ op: 'ack' });
+    for (const p of [['user.43.*'], ['user.*.*'], ['**'], ['public.**', 'user.**']]) {
+      expect(await c.sub(p)).toMatchObject({
+        op: 'error', code: 'ERR_FORBIDDEN', message: expect.stringContaining('is not allowed for this client (server.authorize)'),
+      });
+    }
+    for (const t of ['user.43.x', 'user.42.x', 'public.news.today', 'other.y']) bus.emit(t, { t });
+    await c.waitEvents(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.events.map((e) => e.type)).toEqual(['user.42.x', 'public.news.today']);
+    expect(bus.stats().engine.subscriptions).toBe(3);
+    c.close();
+  });
+
+  test('/events: 403 for a pattern outside them, 200 within', async () => {
+    const { base, bus } = await listening({ authorize: tenant });
+    const all = await fetch(`${base}/events?token=7`); // no pattern = "**"
+    expect(all.status).toBe(403);
+    expect((await all.json()).code).toBe('ERR_FORBIDDEN');
+    const s = await SseStream.open(base, '/events?token=7&pattern=user.7.*');
+    expect(s.status).toBe(200);
+    bus.emit('user.7.hi', 1);
+    await s.waitEvents(1);
+    expect(s.envelopes[0].type).toBe('user.7.hi');
+    await s.close();
+  });
+
+  test('Socket.IO: a subscribe outside them is answered { ok: false, code: "ERR_FORBIDDEN" }', async () => {
+    const { port } = await listening({ authorize: (auth) => tenant(auth || {}) });
+    const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token: '9' }, reconnection: false });
+    await new Promise((resolve, reject) => {
+      s.on('connect', resolve);
+      s.on('connect_error', reject);
+    });
+    expect(await s.emitWithAck('subscribe', 'user.9.*')).toEqual({ ok: true });
+    expect(await s.emitWithAck('subscribe', 'user.8.*')).toMatchObject({ ok: false, code: 'ERR_FORBIDDEN' });
+    s.close();
+  });
+
+  test('bad patterns from the hook refuse the client and are reported as an error', async () => {
+    const returned = [[], 'user.*', ['ok.*', 'bad..pattern'], new Array(65).fill('a')];
+    let n = 0;
+    const { bus, port } = await listening({ authorize: () => ({ ok: true, patterns: returned[n++] }) });
+    const errors = [];
+    bus.on('error', (err) => errors.push(err));
+    for (let i = 0; i < returned.length; i++) {
+      const r = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+      expect(r.status).toBe(401);
+      expect(JSON.parse(r.body).message).toBe('server error: bad patterns from server.authorize');
+    }
+    expect(errors.map((e) => e.code)).toEqual(Array(4).fill('ERR_INVALID_ARGUMENT'));
+    expect(errors[0].message).toBe('invalid argument: server.authorize returned bad patterns (patterns must be an array of 1..64 patterns; omit it to allow any)');
+    expect(errors[2].message).toMatch(/^invalid argument: server\.authorize returned bad patterns \(invalid subscription pattern: "bad\.\.pattern"/);
   });
 });
 

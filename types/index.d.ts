@@ -254,7 +254,20 @@ export interface RequestAuth {
 }
 
 /** What ServerOptions#authorize returns (or resolves with). */
-export type AuthorizeResult = boolean | { ok: boolean; message?: string };
+export type AuthorizeResult =
+  | boolean
+  | {
+      ok: boolean;
+      /** Why a client is refused (sent to it). */
+      message?: string;
+      /**
+       * With `ok: true`: the only patterns this client may subscribe to
+       * (1..64); a subscription must lie within one of them, segment by
+       * segment (`**` here covers any run of segments, `*` one segment), or
+       * it gets ERR_FORBIDDEN. Omitted: any pattern.
+       */
+      patterns?: string[];
+    };
 
 /** Per-connection backlog bounds: when an event does not fit, `low` events
  * are dropped first, otherwise the connection is closed with 4008. */

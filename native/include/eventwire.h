@@ -292,9 +292,11 @@ int ew_engine_history(ew_engine_t *e, const char *pattern, const char *since, si
 
 /* Settles a client request the owner was asked about: a `pub`
  * (EW_MSG_EVENT) it could not emit (err < 0: the client gets the error), or
- * a client waiting for the authorize hook (EW_MSG_AUTH: err 0 accepts, < 0
- * refuses with message: Socket.IO connect_error, or HTTP 401 for /ws and
- * /events). Any thread until close. */
+ * a client waiting for the authorize hook (EW_MSG_AUTH: err 0 accepts, with
+ * message = the patterns the client may subscribe to, '\n'-separated (NULL
+ * or "" = any; others are refused with ERR_FORBIDDEN); < 0 refuses with
+ * message: Socket.IO connect_error, or HTTP 401 for /ws and /events). Any
+ * thread until close. */
 int ew_engine_answer(ew_engine_t *e, uint32_t token, int err, const char *message);
 
 /* Redis mode: runs one non-blocking command on the command connection; the

@@ -51,6 +51,8 @@ typedef struct ew__conn {
   uint8_t authorizing;          /* /ws, /events: the head waits in rx for the authorize hook */
   uint8_t authorized;           /* ... which said yes: route it without asking again */
   uint32_t auth_token;          /* the pending request of the hook, while authorizing */
+  char *allow;                  /* the patterns server.authorize allowed this client, each
+                                   NUL-ended, then an empty one; NULL = any pattern */
 
   /* reader: request head, or one WebSocket message being reassembled */
   uint8_t *rx;
@@ -117,8 +119,12 @@ int ew__conn_wants(const ew__conn_t *c, const ew__frame_t *f);
 
 /* Feeds request bytes; returns 0, or -1 when the connection must close. */
 int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len);
-/* The authorize hook's answer for a /ws or /events request (err 0 = yes). */
+/* The authorize hook's answer for a /ws or /events request (err 0 = yes;
+ * then message = the patterns allowed, see ew__conn_allow). */
 void ew__http_auth_done(ew__conn_t *c, int err, const char *message);
+/* Keeps the patterns the hook allowed ('\n'-separated; NULL or "" = any):
+ * ew__subs_add refuses others with EW_EFORBIDDEN. 0 or EW_ENOMEM. */
+int ew__conn_allow(ew__conn_t *c, const char *patterns);
 /* The hook did not answer within the handshake timeout: 503, slot freed. */
 void ew__http_auth_timeout(ew__conn_t *c);
 /* Answers a JSON error {"code","message"} and closes after it. */

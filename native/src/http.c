@@ -487,6 +487,10 @@ void ew__http_auth_done(ew__conn_t *c, int err, const char *message) {
   c->auth_token = 0;
   if (err == 0) {
     c->authorized = 1;
+    if (ew__conn_allow(c, message)) {
+      ew__http_error(c, 500, "ERR_NO_MEMORY", "out of memory", NULL);
+      return;
+    }
     if (ew__http_dispatch(c) < 0) ew__conn_kill(c);
     return;
   }

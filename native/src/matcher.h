@@ -39,4 +39,5 @@ int ew__matcher_match(ew__matcher_t *m, const char *name, size_t len,
 /* Number of stored (pattern, subscriber) pairs. */
 size_t ew__matcher_size(const ew__matcher_t *m);
 
+
 #endif

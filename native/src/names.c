@@ -138,3 +138,40 @@ int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t
   }
   return ok[pn][nn];
 }
+
+int ew__pattern_within(const char *pattern, size_t plen, const char *allowed, size_t alen,
+                       const char *delim) {
+  size_t poff[EW_SEGMENTS_MAX], pl[EW_SEGMENTS_MAX], pn;
+  size_t aoff[EW_SEGMENTS_MAX], al[EW_SEGMENTS_MAX], an;
+  size_t dlen = ew__delim_len(delim);
+  if (!dlen) return 0;
+  if (!delim) delim = ".";
+  if (ew__split(pattern, plen, delim, dlen, 1, poff, pl, &pn)) return 0;
+  if (ew__split(allowed, alen, delim, dlen, 1, aoff, al, &an)) return 0;
+  /* w[i][j]: allowed's segments j.. cover the pattern's segments i..;
+   * filled from the ends. O(pn x an). */
+  unsigned char w[EW_SEGMENTS_MAX + 1][EW_SEGMENTS_MAX + 1];
+  for (size_t i = pn + 1; i-- > 0;) {
+    for (size_t j = an + 1; j-- > 0;) {
+      const char *as = allowed + aoff[j < an ? j : 0], *ps = pattern + poff[i < pn ? i : 0];
+      int a_glob = j < an && al[j] == 2 && as[0] == '*' && as[1] == '*';
+      int ok;
+      if (j == an) {
+        ok = i == pn;
+      } else if (a_glob) {
+        ok = w[i][j + 1] || (i < pn && w[i + 1][j]); /* covers none, or one more */
+      } else if (i == pn) {
+        ok = 0;
+      } else if (pl[i] == 2 && ps[0] == '*' && ps[1] == '*') {
+        ok = 0; /* a run of any length: only "**" covers it */
+      } else if (al[j] == 1 && as[0] == '*') {
+        ok = w[i + 1][j + 1];
+      } else {
+        int p_star = pl[i] == 1 && ps[0] == '*';
+        ok = !p_star && pl[i] == al[j] && !memcmp(ps, as, pl[i]) && w[i + 1][j + 1];
+      }
+      w[i][j] = (unsigned char)ok;
+    }
+  }
+  return w[0][0];
+}

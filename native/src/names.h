@@ -26,4 +26,13 @@ int ew__split(const char *s, size_t len, const char *delim, size_t dlen,
 int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t nlen,
                       const char *delim);
 
+/* 1 when every name `pattern` matches is also matched by `allowed`, else 0
+ * (also for an invalid one): server.authorize's per-client patterns.
+ * Segment by segment: "**" in `allowed` covers any run of segments,
+ * wildcards included; "*" covers one segment that is "*" or a literal; a
+ * literal only itself. Conservative: "**" in `pattern` needs "**" in
+ * `allowed` (so "**" is not within "*.**", though both match every name). */
+int ew__pattern_within(const char *pattern, size_t plen, const char *allowed, size_t alen,
+                       const char *delim);
+
 #endif

@@ -363,6 +363,8 @@ void ew__conn_trim(ew__conn_t *c) {
 void ew__conn_release(ew__conn_t *c) {
   ew__free(c->resume_ref);
   c->resume_ref = NULL;
+  ew__free(c->allow);
+  c->allow = NULL;
   ew__free(c->sio_pid);
   ew__free(c->sio_offset);
   c->sio_pid = c->sio_offset = NULL;

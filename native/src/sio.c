@@ -231,8 +231,9 @@ void ew__sio_resumed(ew__conn_t *c, int err) {
 
 void ew__sio_auth_done(ew__conn_t *c, int err, const char *message) {
   if (c->sio_state != 1) return;
+  if (err == 0 && ew__conn_allow(c, message)) err = EW_ENOMEM, message = "out of memory";
   if (err == 0) {
-    ew__accept(c);
+    ew__accept(c); /* message: the patterns allowed (ew__conn_allow) */
     return;
   }
   ew__buf_t b;

@@ -105,7 +105,7 @@ void ew__sse_start(ew__conn_t *c, const ew__query_t *q, const char *last_event_i
   int rc = ew__subs_add(c, patterns, n, msg, sizeof msg);
   if (rc) {
     ew__subs_clear(c);
-    ew__http_error(c, 400, ew_err_name(rc), msg, NULL);
+    ew__http_error(c, rc == EW_EFORBIDDEN ? 403 : 400, ew_err_name(rc), msg, NULL);
     return;
   }
   char head[256];

@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "names.h"
 #include "redis.h"
 #include "sio.h"
 
@@ -41,8 +42,37 @@ int ew__subs_check(const ew_engine_t *e, const char *p, size_t len, char *msg, s
   return EW_EPATTERN;
 }
 
+int ew__conn_allow(ew__conn_t *c, const char *patterns) {
+  ew__free(c->allow);
+  c->allow = NULL;
+  size_t n = patterns ? strlen(patterns) : 0;
+  if (!n) return 0;
+  /* "a\nb" -> "a\0b\0\0": walked without splitting again per check. */
+  c->allow = ew__malloc(n + 2);
+  if (!c->allow) return EW_ENOMEM;
+  for (size_t i = 0; i < n; i++) c->allow[i] = patterns[i] == '\n' ? '\0' : patterns[i];
+  c->allow[n] = c->allow[n + 1] = '\0';
+  return 0;
+}
+
+/* True when the client may hold `p`: no allow list, or p is within one of
+ * its patterns (ew__pattern_within). */
+static int ew__allowed(const ew__conn_t *c, const char *p) {
+  if (!c->allow) return 1;
+  const char *delim = c->srv->engine->delim;
+  for (const char *a = c->allow; *a; a += strlen(a) + 1)
+    if (ew__pattern_within(p, strlen(p), a, strlen(a), delim)) return 1;
+  return 0;
+}
+
 int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg, size_t msglen) {
   ew_engine_t *e = c->srv->engine;
+  for (size_t i = 0; i < n; i++) {
+    if (!ew__allowed(c, patterns[i])) {
+      snprintf(msg, msglen, "pattern \"%.200s\" is not allowed for this client (server.authorize)", patterns[i]);
+      return EW_EFORBIDDEN;
+    }
+  }
   size_t fresh = 0;
   for (size_t i = 0; i < n; i++) {
     if (ew__has_pattern(c, patterns[i])) continue;

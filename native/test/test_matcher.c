@@ -6,6 +6,7 @@
 
 #include "eventwire.h"
 #include "matcher.h"
+#include "names.h"
 #include "test.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -541,6 +542,66 @@ static void test_random_pairs(void) {
   CHECK(hits > 1000); /* the sample exercises matches, not only misses */
 }
 
+/* ew__pattern_within: a table, then random pairs against brute force over
+ * every name of 1..6 segments of a, b, c, d (d is in no pattern: "any other
+ * literal"). Sound always (within => every name of the pattern matches the
+ * allowed one); complete for patterns without "**" (their names all have at
+ * most 6 segments, so the enumeration is exhaustive). */
+static int within(const char *p, const char *a) { return ew__pattern_within(p, strlen(p), a, strlen(a), NULL); }
+
+static void test_pattern_within(void) {
+  static const struct { const char *p, *a; int want; } cases[] = {
+    {"a.b", "a.b", 1},       {"a.b", "a.*", 1},       {"a.*", "a.b", 0},       {"a.*", "a.*", 1},
+    {"a.b.c", "a.**", 1},    {"a.*.c", "a.**", 1},    {"a.**", "a.**", 1},     {"a", "a.**", 1},
+    {"a.**", "a.*", 0},      {"**", "**", 1},         {"**", "*.**", 0},       {"b.x", "a.**", 0},
+    {"a.b", "**.b", 1},      {"a.*.b", "**.b", 1},    {"a.**.b", "**.b", 1},   {"a.**", "**.b", 0},
+    {"user.42.*", "user.42.*", 1}, {"user.4.*", "user.42.*", 0}, {"user.*.x", "user.42.*", 0},
+    {"a.b", "a.b.c", 0},     {"a.b.c", "a.b", 0},     {"*", "**", 1},          {"a.**.b", "a.**", 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int got = within(cases[i].p, cases[i].a);
+    if (got != cases[i].want) fprintf(stderr, "  within(%s, %s) = %d\n", cases[i].p, cases[i].a, got);
+    CHECK_EQ_INT(got, cases[i].want);
+  }
+  CHECK_EQ_INT(ew__pattern_within("a::b::c", 7, "a::**", 5, "::"), 1);
+  CHECK_EQ_INT(ew__pattern_within("a::b", 4, "b::**", 5, "::"), 0);
+
+  static char names[5460][12];
+  static char *segs[5460][6];
+  static int nseg[5460];
+  int nn = 0;
+  for (int len = 1; len <= 6; len++) {
+    int total = 1;
+    for (int i = 0; i < len; i++) total *= 4;
+    for (int code = 0; code < total; code++, nn++) {
+      int c = code;
+      for (int i = 0; i < len; i++, c /= 4) {
+        names[nn][2 * i] = (char)('a' + c % 4);
+        names[nn][2 * i + 1] = '\0';
+        segs[nn][i] = &names[nn][2 * i];
+      }
+      nseg[nn] = len;
+    }
+  }
+  int unsound = 0, incomplete = 0, yes = 0;
+  for (int k = 0; k < 400; k++) {
+    split_t p, a;
+    random_split(&p, 1);
+    random_split(&a, 1);
+    int got = ew__pattern_within(p.text, strlen(p.text), a.text, strlen(a.text), NULL);
+    int subset = 1;
+    for (int i = 0; i < nn && subset; i++)
+      if (ref_match(p.seg, p.n, segs[i], nseg[i]) && !ref_match(a.seg, a.n, segs[i], nseg[i])) subset = 0;
+    int has_globstar = strstr(p.text, "**") != NULL;
+    yes += got;
+    if (got && !subset && unsound++ < 5) fprintf(stderr, "  unsound: %s within %s\n", p.text, a.text);
+    if (!got && subset && !has_globstar && incomplete++ < 5) fprintf(stderr, "  incomplete: %s within %s\n", p.text, a.text);
+  }
+  CHECK_EQ_INT(unsound, 0);
+  CHECK_EQ_INT(incomplete, 0);
+  CHECK(yes > 20); /* the sample has pairs that are within, not only misses */
+}
+
 /* Many patterns in one trie, subscribers shared among patterns: the reported
  * set must equal the brute-force set, each member once. */
 static void test_random_sets(void) {
@@ -645,5 +706,6 @@ int main(void) {
   RUN(test_random_pairs);
   RUN(test_random_sets);
   RUN(test_worst_case);
+  RUN(test_pattern_within);
   return ew_test_finish();
 }

@@ -328,11 +328,16 @@ static void test_authorize_hook(void) {
     CHECK(m->len > 0 && strstr(m->data, "{\"transport\":\"ws\",\"path\":\"/ws?token=t1\",\"headers\":[[\"Host\",\"127.0.0.1\"],") ==
                             m->data);
     CHECK(strstr(m->data, "[\"Cookie\",\"a=\\\"1\\\\\\\"\"]]}") != NULL); /* quotes and backslash escaped */
-    CHECK_EQ_INT(ew_engine_answer(e, m->req, 0, NULL), 0);
+    CHECK_EQ_INT(ew_engine_answer(e, m->req, 0, "a.*\nb.**"), 0); /* yes, for these patterns */
   }
   ew_msg_free(m);
   CHECK(read_head(fd, buf, sizeof buf) > 0 && strcmp(buf, UPGRADE_RESP) == 0);
   CHECK(expect_text(fd, "{\"op\":\"ack\",\"ref\":1}"));
+  CHECK(ws_send_text(fd, "{\"op\":\"sub\",\"patterns\":[\"b.x.**\",\"a.y\"],\"ref\":2}") == 0);
+  CHECK(expect_text(fd, "{\"op\":\"ack\",\"ref\":2}"));
+  CHECK(ws_send_text(fd, "{\"op\":\"sub\",\"patterns\":[\"a.y\",\"a.**\"],\"ref\":3}") == 0);
+  CHECK(expect_text(fd, "{\"op\":\"error\",\"ref\":3,\"code\":\"ERR_FORBIDDEN\",\"message\":"
+                        "\"pattern \\\"a.**\\\" is not allowed for this client (server.authorize)\"}"));
   close(fd);
 
   /* no: 401 with the owner's message, nothing upgraded */

@@ -74,7 +74,10 @@ new EventBus({
 const verify = (token: unknown): Promise<{ ok: boolean; message?: string }> =>
   Promise.resolve({ ok: token === 'secret' });
 new EventBus({ server: { authorize: (auth) => verify(auth) } });
-assertType<Equal<AuthorizeResult, boolean | { ok: boolean; message?: string }>>();
+assertType<Equal<AuthorizeResult, boolean | { ok: boolean; message?: string; patterns?: string[] }>>();
+new EventBus({ server: { authorize: () => ({ ok: true, patterns: ['user.42.*', 'public.**'] }) } });
+// @ts-expect-error patterns is an array of strings
+new EventBus({ server: { authorize: () => ({ ok: true, patterns: 'user.*' }) } });
 
 // @ts-expect-error authorize is a function
 new EventBus({ server: { authorize: true } });
