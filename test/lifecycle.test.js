@@ -142,8 +142,12 @@ describe('processes and threads', () => {
       const bus = new EventBus({ server: { port: 0, host: '127.0.0.1' } });
       bus.listen().then(({ port }) => { parentPort.postMessage(port); bus.unref(); });
     `, { eval: true });
-    // Each phase has its own deadline, so a hang says which step it was
-    // (it timed out once in a full run on a busy box; 0 of ~400 runs since).
+    // Listen for 'exit' first: a worker that ends right after posting has
+    // its message and its 'exit' emitted in one go (Node drains the port,
+    // then emits 'exit'), so a listener added after the message arrived
+    // would miss it. Each phase has its own deadline, so a hang says which
+    // step it was.
+    const exited = new Promise((resolve) => w.once('exit', resolve));
     const phase = (what, ms, p) => Promise.race([p, new Promise((resolve, reject) => {
       setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms).unref();
     })]);
@@ -154,7 +158,7 @@ describe('processes and threads', () => {
         w.once('message', resolve);
         w.once('error', reject);
       }));
-      code = await phase('the worker did not end after bus.unref()', 15000, new Promise((resolve) => w.once('exit', resolve)));
+      code = await phase('the worker did not end after bus.unref()', 15000, exited);
     } finally {
       if (code === undefined) await w.terminate();
     }
