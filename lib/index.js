@@ -74,13 +74,14 @@ function trackLive(bus) {
 // IncomingMessage (repeats joined with ", ", cookies with "; "), and query
 // values strings (arrays when repeated, as querystring.parse gives them).
 function requestAuth({ transport, path, headers: lines }) {
-  const headers = {};
+  // Null prototypes: a client's "__proto__" header or query key stays data.
+  const headers = Object.create(null);
   for (const [name, value] of lines) {
     const k = name.toLowerCase();
     headers[k] = headers[k] === undefined ? value : `${headers[k]}${k === 'cookie' ? '; ' : ', '}${value}`;
   }
   const q = path.indexOf('?');
-  const query = {};
+  const query = Object.create(null);
   for (const [k, v] of new URLSearchParams(q < 0 ? '' : path.slice(q + 1))) {
     query[k] = query[k] === undefined ? v : [].concat(query[k], v); // repeats: an array, as querystring.parse
   }

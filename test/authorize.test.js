@@ -115,10 +115,16 @@ describe('/ws', () => {
 
   test('repeated headers join as Node does (cookies with "; "); control bytes and quotes in a header reach the hook intact', async () => {
     const { port, calls } = await listening({ authorize: () => false });
-    const res = await rawExchange(port, UPGRADE('/ws', 'Cookie: a=1\r\nCookie: b="2\\"\r\nX-Tag: one\r\nx-tag: two\r\nX-Odd: tab\there\r\n'));
+    const res = await rawExchange(port, UPGRADE('/ws?__proto__=x&__proto__=y&constructor=z', 'Cookie: a=1\r\nCookie: b="2\\"\r\nX-Tag: one\r\nx-tag: two\r\nX-Odd: tab\there\r\n__proto__: p\r\n'));
     expect(res).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
     expect(res).toContain('{"code":"ERR_UNAUTHORIZED","message":"not authorized"}');
-    expect(calls[0][1].headers).toMatchObject({ cookie: 'a=1; b="2\\"', 'x-tag': 'one, two', 'x-odd': 'tab\there' });
+    const { headers, query } = calls[0][1];
+    expect(headers).toMatchObject({ cookie: 'a=1; b="2\\"', 'x-tag': 'one, two', 'x-odd': 'tab\there' });
+    // "__proto__" from a client is a plain key, not a prototype
+    expect(Object.getPrototypeOf(query)).toBe(null);
+    expect(query.__proto__).toEqual(['x', 'y']); // eslint-disable-line no-proto
+    expect(query.constructor).toBe('z');
+    expect(headers.__proto__).toBe('p'); // eslint-disable-line no-proto
   });
 
   test('a hook that throws or rejects refuses with the error message', async () => {

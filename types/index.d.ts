@@ -241,9 +241,9 @@ export interface RequestAuthorizeInfo {
   transport: 'ws' | 'sse';
   /** The request path without its query string. */
   path: string;
-  /** Query parameters: a string, or an array when repeated. */
+  /** Query parameters: a string, or an array when repeated (no prototype). */
   query: Record<string, string | string[]>;
-  /** Header names in lower case; repeats joined with ", " (cookies with "; "). */
+  /** Header names in lower case; repeats joined with ", " (cookies with "; "); no prototype. */
   headers: Record<string, string>;
 }
 
