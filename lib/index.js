@@ -721,7 +721,17 @@ class EventBus extends EventEmitter2 {
   // the message. Bad patterns refuse the client and are reported ('error').
   _onAuthorize(token, json) {
     const st = this[kState];
+    // One answer per client. A Socket.IO connect is refused when the hook has
+    // not settled within handshakeTimeoutMs: a hook that never settles must
+    // not hold the engine's pending slot (1,024, shared with client
+    // publishes) or leave the client waiting. (/ws and /events: the engine
+    // answers 503 ERR_TIMEOUT at that deadline and frees the slot itself.)
+    let answered = false;
+    let timer = null;
     const answer = (ok, message) => {
+      if (answered) return;
+      answered = true;
+      if (timer) clearTimeout(timer);
       if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? message || '' : String(message || 'not authorized'));
     };
     const accept = (patterns) => {
@@ -740,6 +750,11 @@ class EventBus extends EventEmitter2 {
     try {
       const req = JSON.parse(json);
       const [auth, info] = req.transport === 'socket.io' ? [req.auth, { transport: req.transport }] : requestAuth(req);
+      if (req.transport === 'socket.io') {
+        const ms = st.opts.server.handshakeTimeoutMs;
+        timer = setTimeout(() => answer(false, `server.authorize did not answer within ${ms} ms`), ms);
+        timer.unref();
+      }
       Promise.resolve(st.opts.server.authorize(auth, info))
         .then((r) => {
           if (r && typeof r === 'object') {

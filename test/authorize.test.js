@@ -328,6 +328,16 @@ describe('eventwire tail --token', () => {
 });
 
 describe('Socket.IO', () => {
+  test('a hook that never settles: connect_error after handshakeTimeoutMs', async () => {
+    const { port } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 300 });
+    const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token: 'x' }, reconnection: false });
+    const t0 = Date.now();
+    const err = await new Promise((resolve) => s.on('connect_error', resolve));
+    expect(err.message).toBe('server.authorize did not answer within 300 ms');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    s.close();
+  });
+
   test('is asked at its connect packet with the auth payload, not at the WebSocket upgrade', async () => {
     const { port, calls } = await listening({ authorize: (auth) => auth && auth.token === 'good' });
     const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token: 'good' }, reconnection: false });
