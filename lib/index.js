@@ -7,6 +7,7 @@ const native = require('./native');
 const errors = require('./errors');
 const { normalizeOptions } = require('./options');
 const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
+const { authorizeClient } = require('./authorize');
 
 const { makeError, fromErrno } = errors;
 const errnoOf = (code) => (errors.errorTable.find((e) => e.code === code) || {}).errno;
@@ -64,32 +65,6 @@ function trackLive(bus) {
       liveBuses.clear();
     });
   }
-}
-
-// The authorize hook's view of a /ws or /events request (native/src/http.c
-// sends its target and header lines): auth = { token } from
-// "Authorization: Bearer <token>" or the `token` query parameter (browsers
-// cannot set headers on a WebSocket or an EventSource); info = { transport,
-// path, query, headers } with headers keyed in lower case as in Node's
-// IncomingMessage (repeats joined with ", ", cookies with "; "), and query
-// values strings (arrays when repeated, as querystring.parse gives them).
-function requestAuth({ transport, path, headers: lines }) {
-  // Null prototypes: a client's "__proto__" header or query key stays data.
-  const headers = Object.create(null);
-  for (const [name, value] of lines) {
-    const k = name.toLowerCase();
-    headers[k] = headers[k] === undefined ? value : `${headers[k]}${k === 'cookie' ? '; ' : ', '}${value}`;
-  }
-  const q = path.indexOf('?');
-  const query = Object.create(null);
-  for (const [k, v] of new URLSearchParams(q < 0 ? '' : path.slice(q + 1))) {
-    query[k] = query[k] === undefined ? v : [].concat(query[k], v); // repeats: an array, as querystring.parse
-  }
-  const bearer = /^Bearer +(\S+)\s*$/i.exec(headers.authorization || '');
-  const auth = {};
-  if (bearer) auth.token = bearer[1];
-  else if (query.token !== undefined) auth.token = [].concat(query.token)[0];
-  return [auth, { transport, path: q < 0 ? path : path.slice(0, q), query, headers }];
 }
 
 class EventBus extends EventEmitter2 {
@@ -712,64 +687,20 @@ class EventBus extends EventEmitter2 {
     return p;
   }
 
-  // A client waiting for options.server.authorize(auth, info): a Socket.IO
-  // connect (auth = its auth payload), or a /ws upgrade or /events request
-  // (requestAuth). true (or { ok: true }) accepts, { ok: true, patterns }
-  // accepts and limits what it may subscribe to (the engine checks each
-  // subscription: native/src/names.c ew__pattern_within); false, { ok:
-  // false, message } or a throw refuses: a connect_error, or HTTP 401 with
-  // the message. Bad patterns refuse the client and are reported ('error').
+  // A client waiting for options.server.authorize (lib/authorize.js).
   _onAuthorize(token, json) {
     const st = this[kState];
-    // One answer per client. A Socket.IO connect is refused when the hook has
-    // not settled within handshakeTimeoutMs: a hook that never settles must
-    // not hold the engine's pending slot (1,024, shared with client
-    // publishes) or leave the client waiting. (/ws and /events: the engine
-    // answers 503 ERR_TIMEOUT at that deadline and frees the slot itself.)
-    let answered = false;
-    let timer = null;
-    const answer = (ok, message) => {
-      if (answered) return;
-      answered = true;
-      if (timer) clearTimeout(timer);
-      if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), ok ? message || '' : String(message || 'not authorized'));
-    };
-    const accept = (patterns) => {
-      if (patterns === undefined) return answer(true, '');
-      try {
-        if (!Array.isArray(patterns) || patterns.length === 0 || patterns.length > 64) {
-          throw new Error('patterns must be an array of 1..64 patterns; omit it to allow any');
-        }
-        for (const p of patterns) this._checkPattern(p);
-      } catch (err) {
-        this._report(makeError('ERR_INVALID_ARGUMENT', `server.authorize returned bad patterns (${err.message})`));
-        return answer(false, 'server error: bad patterns from server.authorize');
-      }
-      return answer(true, patterns.join('\n'));
-    };
-    try {
-      const req = JSON.parse(json);
-      const [auth, info] = req.transport === 'socket.io' ? [req.auth, { transport: req.transport }] : requestAuth(req);
-      if (req.transport === 'socket.io') {
-        const ms = st.opts.server.handshakeTimeoutMs;
-        timer = setTimeout(() => answer(false, `server.authorize did not answer within ${ms} ms`), ms);
-        timer.unref();
-      }
-      Promise.resolve(st.opts.server.authorize(auth, info))
-        .then((r) => {
-          if (r && typeof r === 'object') {
-            if (r.ok === false) answer(false, r.message);
-            else accept(r.patterns);
-          } else if (r) {
-            accept(undefined);
-          } else {
-            answer(false, undefined);
-          }
-        }, (err) => answer(false, err && err.message));
-    } catch (err) {
-      answer(false, err && err.message);
-    }
+    authorizeClient(json, {
+      hook: st.opts.server.authorize,
+      timeoutMs: st.opts.server.handshakeTimeoutMs,
+      checkPattern: (p) => this._checkPattern(p),
+      report: (err) => this._report(err),
+      answer: (ok, message) => {
+        if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), message);
+      },
+    });
   }
+
 
   /**
    * Events from the engine's history, oldest first: those matching `pattern`
