@@ -109,15 +109,24 @@ int ew_pattern_check(const char *pattern, size_t len, const char *delim) {
   return ew__split(pattern, len, delim ? delim : ".", dlen, 1, off, seglen, &n);
 }
 
+/* Splits a pattern and a second string (a name, or with b_is_pattern a
+ * pattern) for the two comparisons below. 0, or -1 when one is invalid. */
+static int ew__split_two(const char *a, size_t alen, const char *b, size_t blen, int b_is_pattern,
+                         const char *delim, size_t aoff[EW_SEGMENTS_MAX], size_t al[EW_SEGMENTS_MAX],
+                         size_t *an, size_t boff[EW_SEGMENTS_MAX], size_t bl[EW_SEGMENTS_MAX], size_t *bn) {
+  size_t dlen = ew__delim_len(delim);
+  if (!dlen) return -1;
+  if (!delim) delim = ".";
+  if (ew__split(a, alen, delim, dlen, 1, aoff, al, an)) return -1;
+  if (ew__split(b, blen, delim, dlen, b_is_pattern, boff, bl, bn)) return -1;
+  return 0;
+}
+
 int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t nlen,
                       const char *delim) {
   size_t poff[EW_SEGMENTS_MAX], pl[EW_SEGMENTS_MAX], pn;
   size_t noff[EW_SEGMENTS_MAX], nl[EW_SEGMENTS_MAX], nn;
-  size_t dlen = ew__delim_len(delim);
-  if (!dlen) return 0;
-  if (!delim) delim = ".";
-  if (ew__split(pattern, plen, delim, dlen, 1, poff, pl, &pn)) return 0;
-  if (ew__split(name, nlen, delim, dlen, 0, noff, nl, &nn)) return 0;
+  if (ew__split_two(pattern, plen, name, nlen, 0, delim, poff, pl, &pn, noff, nl, &nn)) return 0;
   /* ok[i][j]: the first i pattern segments match the first j name segments.
    * O(pn x nn), whatever the number of "**". */
   unsigned char ok[EW_SEGMENTS_MAX + 1][EW_SEGMENTS_MAX + 1];
@@ -143,11 +152,7 @@ int ew__pattern_within(const char *pattern, size_t plen, const char *allowed, si
                        const char *delim) {
   size_t poff[EW_SEGMENTS_MAX], pl[EW_SEGMENTS_MAX], pn;
   size_t aoff[EW_SEGMENTS_MAX], al[EW_SEGMENTS_MAX], an;
-  size_t dlen = ew__delim_len(delim);
-  if (!dlen) return 0;
-  if (!delim) delim = ".";
-  if (ew__split(pattern, plen, delim, dlen, 1, poff, pl, &pn)) return 0;
-  if (ew__split(allowed, alen, delim, dlen, 1, aoff, al, &an)) return 0;
+  if (ew__split_two(pattern, plen, allowed, alen, 1, delim, poff, pl, &pn, aoff, al, &an)) return 0;
   /* w[i][j]: allowed's segments j.. cover the pattern's segments i..;
    * filled from the ends. O(pn x an). */
   unsigned char w[EW_SEGMENTS_MAX + 1][EW_SEGMENTS_MAX + 1];
