@@ -219,6 +219,27 @@ describe('/ws', () => {
     sockets.push(after);
     await waitFor(() => calls.length === 1025, { what: 'a freed slot asks the hook again' });
   });
+  test('a client that goes away while the hook thinks gives its slot back (1,100 of them, then one more is asked)', async () => {
+    const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 60000 });
+    for (let i = 0; i < 1100; i += 100) {
+      const batch = Array.from({ length: 100 }, () => net.connect(port, '127.0.0.1'));
+      for (const s of batch) {
+        sockets.push(s);
+        s.on('error', () => {});
+        s.on('connect', () => s.write(UPGRADE('/ws')));
+      }
+      await waitFor(() => calls.length === i + 100, { timeoutMs: 10000, what: `${i + 100} requests at the hook` });
+      for (const s of batch) s.destroy();
+    }
+    // not 503 ERR_LIMIT: the closed ones freed their slots
+    const last = net.connect(port, '127.0.0.1', () => last.write(UPGRADE('/ws')));
+    sockets.push(last);
+    let got = '';
+    last.on('data', (d) => (got += d));
+    await waitFor(() => calls.length === 1101 || got !== '', { timeoutMs: 10000, what: 'the 1,101st request asked' });
+    expect(got).toBe('');
+    expect(calls).toHaveLength(1101);
+  }, 60000);
 });
 
 describe('/events (SSE)', () => {

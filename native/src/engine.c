@@ -112,9 +112,19 @@ void ew__engine_pending_done(ew_engine_t *e, uint32_t token) {
   if (p) ew__pending_free(p);
 }
 
+/* A closed connection's requests: answers to them are dropped when they
+ * come. A /ws or /events request waiting for the authorize hook gives its
+ * slot back at once: the hook may never settle, and nothing else frees it
+ * once the connection (and its handshake deadline) is gone. */
 void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
-  for (int i = 0; i < EW__PENDING_MAX; i++)
-    if (e->pending[i].token && e->pending[i].conn == c) e->pending[i].conn = NULL;
+  for (int i = 0; i < EW__PENDING_MAX; i++) {
+    ew__pending_t *p = &e->pending[i];
+    if (!p->token || p->conn != c) continue;
+    if (p->kind == EW__PENDING_HTTP_AUTH)
+      ew__pending_free(p);
+    else
+      p->conn = NULL;
+  }
 }
 
 void ew__engine_pub_acked(ew_engine_t *e, uint32_t token, const char *id, size_t id_len) {
