@@ -7,8 +7,9 @@
 // true (or { ok: true }) accepts; { ok: true, patterns } accepts and limits
 // what the client may subscribe to (the engine checks each subscription:
 // native/src/names.c ew__pattern_within); false, { ok: false, message } or a
-// throw refuses: a connect_error, or HTTP 401 with the message. Bad patterns
-// refuse the client and are reported ('error').
+// throw refuses: a connect_error, or HTTP 401 with the message. Bad patterns,
+// and any other value (undefined, {}, a string...), refuse the client and are
+// reported ('error'): the hook fails closed.
 const { makeError } = require('./errors');
 
 const MAX_PATTERNS = 64; // a connection holds at most this many (EW__MAX_PATTERNS)
@@ -54,7 +55,15 @@ function authorizeClient(json, { hook, timeoutMs, checkPattern, report, answer: 
     if (answered) return;
     answered = true;
     if (timer) clearTimeout(timer);
-    send(ok, ok ? message : String(message || 'not authorized'));
+    let text = message;
+    if (!ok) {
+      try {
+        text = String(message || 'not authorized');
+      } catch {
+        text = 'not authorized'; // a message whose toString throws
+      }
+    }
+    send(ok, text);
   };
   const accept = (patterns) => {
     if (patterns === undefined) return answer(true, '');
@@ -64,7 +73,7 @@ function authorizeClient(json, { hook, timeoutMs, checkPattern, report, answer: 
       }
       for (const p of patterns) checkPattern(p);
     } catch (err) {
-      report(makeError('ERR_INVALID_ARGUMENT', `server.authorize returned bad patterns (${err.message})`));
+      reportSafely(makeError('ERR_INVALID_ARGUMENT', `server.authorize returned bad patterns (${err.message})`));
       return answer(false, 'server error: bad patterns from server.authorize');
     }
     return answer(true, patterns.join('\n'));
@@ -76,19 +85,51 @@ function authorizeClient(json, { hook, timeoutMs, checkPattern, report, answer: 
       timer = setTimeout(() => answer(false, `server.authorize did not answer within ${timeoutMs} ms`), timeoutMs);
       timer.unref();
     }
-    Promise.resolve(hook(auth, info)).then((r) => {
-      if (r && typeof r === 'object') {
-        if (r.ok === false) answer(false, r.message);
-        else accept(r.patterns);
-      } else if (r) {
-        accept(undefined);
-      } else {
-        answer(false, undefined);
-      }
-    }, (err) => answer(false, err && err.message));
+    Promise.resolve(hook(auth, info))
+      .then((r) => decide(r), (err) => answer(false, messageOf(err)))
+      .catch((err) => answer(false, messageOf(err))); // a throwing getter or 'error' listener
   } catch (err) {
-    answer(false, err && err.message);
+    answer(false, messageOf(err));
   }
+
+  // Fails closed: only `true` or `{ ok: true, ... }` lets a client in. Any
+  // other value (undefined from a forgotten return, {}, a string, an array
+  // of patterns without { ok: true }) refuses it and is reported, so a hook
+  // bug cannot open the server.
+  function decide(r) {
+    if (r === true) return accept(undefined);
+    if (r === false || r === null) return answer(false, undefined);
+    if (typeof r === 'object' && !Array.isArray(r)) {
+      if (r.ok === true) return accept(r.patterns);
+      if (r.ok === false) return answer(false, r.message);
+    }
+    reportSafely(makeError('ERR_INVALID_ARGUMENT', `server.authorize returned ${describe(r)}: ` +
+      'return true, false, { ok: true, patterns? } or { ok: false, message? } (the client was refused)'));
+    return answer(false, 'server error: server.authorize gave no answer');
+  }
+
+  function reportSafely(err) {
+    try {
+      report(err);
+    } catch {
+      // a throwing 'error' listener must not leave the client unanswered
+    }
+  }
+}
+
+function messageOf(err) {
+  try {
+    return err && err.message !== undefined ? String(err.message) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(v) {
+  if (Array.isArray(v)) return 'an array';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object') return `an object without ok: true|false`;
+  return `a ${typeof v}`;
 }
 
 module.exports = { authorizeClient, requestAuth };

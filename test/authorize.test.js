@@ -328,6 +328,50 @@ describe('{ ok: true, patterns }: what a client may subscribe to', () => {
   });
 });
 
+describe('the hook fails closed', () => {
+  test('anything but true / { ok: true }: undefined, {}, { ok: 1 }, a string, an array, a number refuse the client and are reported', async () => {
+    const returned = [undefined, {}, { ok: 1 }, { message: 'no ok' }, 'yes', ['user.*'], 1];
+    let n = 0;
+    const { bus, port } = await listening({ authorize: async () => returned[n++] });
+    const errors = [];
+    bus.on('error', (err) => errors.push(err));
+    for (let i = 0; i < returned.length; i++) {
+      const r = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+      expect(r.status).toBe(401);
+      expect(JSON.parse(r.body)).toEqual({ code: 'ERR_UNAUTHORIZED', message: 'server error: server.authorize gave no answer' });
+    }
+    expect(errors.map((e) => e.code)).toEqual(Array(returned.length).fill('ERR_INVALID_ARGUMENT'));
+    expect(errors[0].message).toMatch(/server\.authorize returned undefined: return true, false, \{ ok: true/);
+    expect(errors[5].message).toMatch(/server\.authorize returned an array/);
+    // true still opens; null and false refuse quietly
+    const ok = await listening({ authorize: (() => { const seq = [true, null, false]; let k = 0; return () => seq[k++]; })() });
+    const opened = await wsOpen(`ws://127.0.0.1:${ok.port}/ws`);
+    expect(opened.ws).toBeDefined();
+    opened.ws.close();
+    for (let i = 0; i < 2; i++) expect((await wsOpen(`ws://127.0.0.1:${ok.port}/ws`)).status).toBe(401);
+  });
+
+  test('an exception while answering (a throwing getter, an error listener that throws, a message whose toString throws) still refuses the client', async () => {
+    const returned = [
+      { get ok() { throw new Error('getter boom'); } },
+      { ok: false, message: { toString() { throw new Error('toString boom'); } } },
+      'bad value', // reported to an 'error' listener that throws
+    ];
+    let n = 0;
+    const { bus, port } = await listening({ authorize: () => returned[n++] });
+    bus.on('error', () => {
+      throw new Error('listener boom');
+    });
+    const bodies = [];
+    for (let i = 0; i < returned.length; i++) {
+      const r = await wsOpen(`ws://127.0.0.1:${port}/ws`);
+      expect(r.status).toBe(401);
+      bodies.push(JSON.parse(r.body).message);
+    }
+    expect(bodies).toEqual(['getter boom', 'not authorized', 'server error: server.authorize gave no answer']);
+  });
+});
+
 describe('eventwire tail --token', () => {
   test('sends the token as a Bearer; without it the CLI exits 1 with the 401', async () => {
     const { bus, base, calls } = await listening({ authorize: byToken });
