@@ -157,25 +157,69 @@ describe('/ws', () => {
     expect(bus.stats().engine.handshakeRejects).toBe(2);
   });
 
-  test('frames a client sends right after its upgrade request are kept through the wait and handled once it is allowed', async () => {
+  // A masked client text frame (payload < 126 bytes) of a /ws op.
+  const opFrame = (op) => {
+    const payload = Buffer.from(JSON.stringify(op));
+    const mask = Buffer.from([1, 2, 3, 4]);
+    return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, Buffer.from(payload.map((b, i) => b ^ mask[i & 3]))]);
+  };
+
+  test('frames a client sends right after its upgrade request (more than the 8 KiB head limit) are kept through the wait and handled once it is allowed', async () => {
     let release;
     const gate = new Promise((r) => (release = r));
-    const { port, calls } = await listening({ authorize: () => gate.then(() => true) });
-    const sub = Buffer.from(JSON.stringify({ op: 'sub', patterns: ['a.*'], ref: 7 }));
-    const mask = Buffer.from([1, 2, 3, 4]);
-    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | sub.length]), mask, Buffer.from(sub.map((b, i) => b ^ mask[i & 3]))]);
+    const { port, calls, bus } = await listening({ authorize: () => gate.then(() => true) });
+    // 200 subs of ~60 bytes: 12 KB of early frames
+    const frames = Array.from({ length: 200 }, (_, i) => opFrame({ op: 'sub', patterns: [`a${i}.*`], ref: i }));
     const s = net.connect(port, '127.0.0.1');
     sockets.push(s);
     let got = '';
     s.on('data', (d) => (got += d.toString('latin1')));
     await new Promise((r) => s.on('connect', r));
-    s.write(Buffer.concat([Buffer.from(UPGRADE('/ws?token=later')), frame]));
+    s.write(Buffer.concat([Buffer.from(UPGRADE('/ws?token=later')), ...frames]));
     await waitFor(() => calls.length === 1, { what: 'the hook asked' });
     await new Promise((r) => setTimeout(r, 50));
     expect(got).toBe(''); // nothing answered while the hook thinks
     release();
-    await waitFor(() => got.includes('{"op":"ack","ref":7}'), { what: 'the sub ack after the 101' });
+    // 64 patterns per connection: the first 64 subs are acked, the rest refused with ERR_LIMIT, all in order
+    await waitFor(() => got.includes('"ref":199'), { what: 'the answer to the last early frame' });
     expect(got.startsWith('HTTP/1.1 101 Switching Protocols\r\n')).toBe(true);
+    expect(got).toContain('{"op":"ack","ref":0}');
+    expect(got).toContain('{"op":"ack","ref":63}');
+    expect(got).not.toContain('{"op":"ack","ref":64}');
+    expect(bus.stats().engine.httpRequests).toBe(1); // routed twice (before and after the hook), counted once
+  });
+
+  test('more than 64 KiB of frames before the answer: 400 ERR_LIMIT, the slot freed, the late yes changes nothing', async () => {
+    let release;
+    const gate = new Promise((r) => (release = r));
+    const { port, calls, bus } = await listening({ authorize: () => gate.then(() => true) });
+    const frame = opFrame({ op: 'ping', pad: 'x'.repeat(90) });
+    const s = net.connect(port, '127.0.0.1');
+    sockets.push(s);
+    let got = '';
+    s.on('data', (d) => (got += d.toString('latin1')));
+    await new Promise((r) => s.on('connect', r));
+    s.write(UPGRADE('/ws'));
+    await waitFor(() => calls.length === 1, { what: 'the hook asked' });
+    s.write(Buffer.concat(Array(Math.ceil(70000 / frame.length)).fill(frame)));
+    await waitFor(() => got.includes('\r\n\r\n{'), { what: 'the 400' });
+    expect(got).toMatch(/^HTTP\/1\.1 400 /);
+    expect(got).toContain('{"code":"ERR_LIMIT","message":"more than 64 KiB of frames sent before the upgrade was accepted"}');
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bus.stats().engine.connections).toBe(0);
+  });
+
+  test('a bare LF or a control byte in the request line or a header line is a 400, not a header the hook sees', async () => {
+    const { port, calls } = await listening({ authorize: () => true });
+    const smuggled = await rawExchange(port, UPGRADE('/ws?\nX-Forwarded-User:admin'));
+    expect(smuggled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(smuggled).toContain('"code":"ERR_BAD_REQUEST"');
+    const inHeader = await rawExchange(port, UPGRADE('/ws', 'X-A: one\nX-Forwarded-User: admin\r\n'));
+    expect(inHeader).toMatch(/^HTTP\/1\.1 400 /);
+    const ctl = await rawExchange(port, UPGRADE('/ws', 'X-A: bell\x07\r\n'));
+    expect(ctl).toMatch(/^HTTP\/1\.1 400 /);
+    expect(calls).toHaveLength(0);
   });
 
   test('a hook that never answers: 503 ERR_TIMEOUT at handshakeTimeoutMs; its late answer changes nothing', async () => {

@@ -26,6 +26,9 @@ typedef enum ew__conn_state {
 
 #define EW__MAX_PATTERNS 64
 #define EW__HTTP_HEAD_MAX 8192
+/* WebSocket frames a client may send after its upgrade request while the
+ * authorize hook decides (kept in rx with the head). */
+#define EW__HTTP_EARLY_MAX 65536
 
 typedef struct ew__conn {
   struct ew__conn *prev, *next; /* the server's list of connections */

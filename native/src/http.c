@@ -80,6 +80,7 @@ typedef struct ew__str {
 
 typedef struct ew__request {
   ew__str_t method, path, version;
+  const char *headers; /* the first header line (after the request line's CRLF) */
   ew__str_t host, upgrade, connection, key, ws_version, origin, last_event_id, authorization;
 } ew__request_t;
 
@@ -113,6 +114,10 @@ static int ew__next_header(const char **p, const char *end, ew__str_t *name, ew_
   const char *le = memchr(*p, '\r', (size_t)(end - *p));
   if (!le || le + 1 >= end || le[1] != '\n') return -1;
   if (le == *p) return 0;
+  /* No control bytes but HTAB (RFC 9110 §5.5): a bare LF must not start a
+   * line the authorize hook would read as a header of its own. */
+  for (const char *q = *p; q < le; q++)
+    if (((unsigned char)*q < 0x20 && *q != '\t') || *q == 0x7f) return -1;
   const char *colon = memchr(*p, ':', (size_t)(le - *p));
   if (!colon || colon == *p) return -1;
   *name = (ew__str_t){*p, (size_t)(colon - *p)};
@@ -139,7 +144,12 @@ static int ew__parse_head(const char *h, size_t len, ew__request_t *r) {
   r->version = (ew__str_t){sp2 + 1, (size_t)(eol - sp2 - 1)};
   if (r->method.n == 0 || r->path.n == 0 || r->version.n != 8 || strncmp(r->version.p, "HTTP/1.", 7))
     return -1;
+  /* Method and target are visible characters (RFC 9112 §3): no CTL, no
+   * bare LF that would smuggle a header line past this parser. */
+  for (const char *q = h; q < sp2; q++)
+    if (q != sp1 && ((unsigned char)*q <= 0x20 || *q == 0x7f)) return -1;
   const char *p = eol + 2;
+  r->headers = p;
   ew__str_t name, val;
   int more;
   while ((more = ew__next_header(&p, end, &name, &val)) == 1) {
@@ -221,7 +231,7 @@ static void ew__http_ask(ew__conn_t *c, const ew__request_t *r, const char *tran
   ew__buf_addf(&b, "{\"transport\":\"%s\",\"path\":", transport);
   ew__buf_add_json_str(&b, r->path.p, r->path.n);
   ew__buf_adds(&b, ",\"headers\":[");
-  const char *p = (const char *)memchr(c->rx, '\n', c->rx_len) + 1; /* after the request line (parsed) */
+  const char *p = r->headers; /* the same lines ew__parse_head read */
   const char *end = (const char *)c->rx + c->rx_len;
   ew__str_t name, val;
   for (int i = 0; ew__next_header(&p, end, &name, &val) == 1; i++) {
@@ -335,7 +345,7 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
   ew__server_t *s = c->srv;
   ew_engine_t *e = s->engine;
   ew__str_t path = ew__path_only(r->path);
-  atomic_fetch_add(&e->http_requests, 1);
+  if (!c->authorized) atomic_fetch_add(&e->http_requests, 1); /* routed again after the hook's yes: counted once */
   if (ew__path_is(path, s->ws_path)) {
     ew__handshake(c, r, 1);
     return;
@@ -415,10 +425,30 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
 }
 
 static int ew__http_dispatch(ew__conn_t *c);
+static size_t ew__head_len(const ew__conn_t *c);
+
+/* Stops waiting for the hook: its slot is freed (a late answer finds
+ * nothing) and the held request dropped; the caller answers the client. */
+static void ew__http_auth_abandon(ew__conn_t *c) {
+  ew__engine_pending_done(c->srv->engine, c->auth_token);
+  c->authorizing = 0;
+  c->auth_token = 0;
+  ew__free(c->rx);
+  c->rx = NULL;
+  c->rx_len = c->rx_cap = 0;
+}
 
 int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   if (c->state != EW__CONN_HTTP) return 0; /* a response is on its way: ignore the rest */
-  if (c->rx_len + len > EW__HTTP_HEAD_MAX) {
+  /* rx holds the head (at most 8 KiB) and the frames a WebSocket client
+   * sent right behind it (at most 64 KiB more, kept while the authorize
+   * hook decides). */
+  if (c->authorizing && c->rx_len + len - ew__head_len(c) > EW__HTTP_EARLY_MAX) {
+    ew__http_auth_abandon(c);
+    ew__http_error(c, 400, "ERR_LIMIT", "more than 64 KiB of frames sent before the upgrade was accepted", NULL);
+    return 0;
+  }
+  if (c->rx_len + len > EW__HTTP_HEAD_MAX + EW__HTTP_EARLY_MAX) {
     ew__http_error(c, 431, "ERR_HANDSHAKE", "request head larger than 8 KiB", NULL);
     return 0;
   }
@@ -430,15 +460,19 @@ int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
     c->rx = rx;
     c->rx_cap = cap;
   }
+  size_t had = c->rx_len;
   memcpy(c->rx + c->rx_len, in, len);
   c->rx_len += (uint32_t)len;
-  if (c->authorizing) return 0; /* kept (bounded above) for when the hook answers */
-  /* Look for the end of the head, starting a little before the new bytes. */
-  size_t from = c->rx_len - len > 3 ? c->rx_len - len - 3 : 0;
-  for (size_t i = from; i + 3 < c->rx_len; i++) {
+  if (c->authorizing) return 0; /* kept for when the hook answers */
+  /* Look for the end of the head in its first 8 KiB, starting a little
+   * before the new bytes. */
+  size_t from = had > 3 ? had - 3 : 0;
+  size_t to = c->rx_len < EW__HTTP_HEAD_MAX ? c->rx_len : EW__HTTP_HEAD_MAX;
+  for (size_t i = from; i + 3 < to; i++) {
     if (c->rx[i] == '\r' && c->rx[i + 1] == '\n' && c->rx[i + 2] == '\r' && c->rx[i + 3] == '\n')
       return ew__http_dispatch(c);
   }
+  if (c->rx_len >= EW__HTTP_HEAD_MAX) ew__http_error(c, 431, "ERR_HANDSHAKE", "request head larger than 8 KiB", NULL);
   return 0;
 }
 
@@ -503,12 +537,6 @@ void ew__http_auth_done(ew__conn_t *c, int err, const char *message) {
 }
 
 void ew__http_auth_timeout(ew__conn_t *c) {
-  ew_engine_t *e = c->srv->engine;
-  ew__engine_pending_done(e, c->auth_token); /* a hook that never answers must not hold a slot */
-  c->authorizing = 0;
-  c->auth_token = 0;
-  ew__free(c->rx);
-  c->rx = NULL;
-  c->rx_len = c->rx_cap = 0;
+  ew__http_auth_abandon(c); /* a hook that never answers must not hold a slot */
   ew__http_error(c, 503, "ERR_TIMEOUT", "server.authorize did not answer within handshakeTimeoutMs", NULL);
 }

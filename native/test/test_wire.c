@@ -397,6 +397,16 @@ static void test_bad_handshakes(void) {
                     "malformed HTTP request"));
   CHECK(bad_request("GET /ws HTTP/1.1\r\nno colon here\r\n\r\n", 400, "Bad Request", NULL, "ERR_BAD_REQUEST",
                     "malformed HTTP request"));
+  /* control bytes: a bare LF in the target or a header line would start a
+   * line the authorize hook reads as a header; HTAB stays allowed */
+  CHECK(bad_request("GET /ws?\nX-User:admin HTTP/1.1\r\nHost: x\r\n" UPG KEYV V13 "\r\n", 400, "Bad Request", NULL,
+                    "ERR_BAD_REQUEST", "malformed HTTP request"));
+  CHECK(bad_request("GET /ws HTTP/1.1\r\nHost: x\r\nX-A: 1\nX-User: admin\r\n" UPG KEYV V13 "\r\n", 400, "Bad Request",
+                    NULL, "ERR_BAD_REQUEST", "malformed HTTP request"));
+  CHECK(bad_request("GET /health HTTP/1.1\r\nHost: x\r\nX-A: \x7f\r\n\r\n", 400, "Bad Request", NULL, "ERR_BAD_REQUEST",
+                    "malformed HTTP request"));
+  CHECK(bad_request("GET\t/health HTTP/1.1\r\nHost: x\r\n\r\n", 400, "Bad Request", NULL, "ERR_BAD_REQUEST",
+                    "malformed HTTP request"));
 }
 
 static void test_handshake_timeout(void) {
