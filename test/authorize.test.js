@@ -322,6 +322,11 @@ describe('{ ok: true, patterns }: what a client may subscribe to', () => {
         op: 'error', code: 'ERR_FORBIDDEN', message: expect.stringContaining('is not allowed for this client (server.authorize)'),
       });
     }
+    // a long refused pattern is quoted by whole UTF-8 characters (cut mid-character the text frame would be invalid)
+    expect(await c.sub([`user.${'é'.repeat(100)}`])).toEqual({
+      op: 'error', ref: expect.any(String), code: 'ERR_FORBIDDEN',
+      message: `pattern "user.${'é'.repeat(29)}…" is not allowed for this client (server.authorize)`,
+    });
     for (const t of ['user.43.x', 'user.42.x', 'public.news.today', 'other.y']) bus.emit(t, { t });
     await c.waitEvents(2);
     await new Promise((r) => setTimeout(r, 50));

@@ -69,7 +69,10 @@ int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg
   ew_engine_t *e = c->srv->engine;
   for (size_t i = 0; i < n; i++) {
     if (!ew__allowed(c, patterns[i])) {
-      snprintf(msg, msglen, "pattern \"%.200s\" is not allowed for this client (server.authorize)", patterns[i]);
+      size_t len = strlen(patterns[i]);
+      int q = ew__quotable(patterns[i], len, 64); /* whole UTF-8 characters only */
+      snprintf(msg, msglen, "pattern \"%.*s%s\" is not allowed for this client (server.authorize)", q, patterns[i],
+               (size_t)q < len ? "…" : "");
       return EW_EFORBIDDEN;
     }
   }
