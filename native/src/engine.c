@@ -84,8 +84,10 @@ static ew__pending_t *ew__find_pending(ew_engine_t *e, uint32_t token) {
 }
 
 static void ew__pending_free(ew__pending_t *p) {
+  uint32_t gen = p->gen;
   ew__free(p->ref);
   memset(p, 0, sizeof *p);
+  p->gen = gen;
 }
 
 uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref) {
@@ -93,9 +95,14 @@ uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t ki
     uint32_t slot = (e->next_token + i) % EW__PENDING_MAX;
     ew__pending_t *p = &e->pending[slot];
     if (p->token) continue;
-    /* The token names the slot (low 10 bits) and stays unique over time. */
-    uint32_t token = ((++e->next_token) << 10) | slot;
-    if (!token) token = ((++e->next_token) << 10) | slot;
+    /* The token names the slot (low 10 bits) and how often it was taken
+     * (22 bits): a late answer (a hook settling after its timeout, a
+     * client gone) matches nothing until this slot has been taken 4M more
+     * times; searches rotate, so that is ~4G requests later. */
+    e->next_token++;
+    p->gen = (p->gen + 1) & 0x3fffff;
+    if (!p->gen) p->gen = 1;
+    uint32_t token = (p->gen << 10) | slot;
     p->token = token;
     p->kind = (uint8_t)kind;
     p->conn = c;

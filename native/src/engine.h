@@ -36,6 +36,7 @@ typedef enum ew__pending_kind {
 
 typedef struct ew__pending {
   uint32_t token;    /* 0 = free slot */
+  uint32_t gen;      /* times this slot was taken (kept when freed): the token's high bits */
   uint8_t kind;      /* ew__pending_kind_t */
   ew__conn_t *conn;  /* NULL once the connection closed */
   char *ref;         /* /ws: the op's ref JSON; Socket.IO: the ack id; or NULL */
@@ -86,7 +87,7 @@ struct ew_engine {
   ev_timer history_timer;       /* {engine} age trimming */
   ew__route_t *routes;          /* {engine} */
   ew__pending_t pending[EW__PENDING_MAX]; /* {engine} */
-  uint32_t next_token;          /* {engine} */
+  uint32_t next_token;          /* {engine} where the next slot search starts */
   int stopping;                 /* {engine} */
 
   pthread_mutex_t out_lock;
