@@ -238,11 +238,17 @@ describe('/ws', () => {
     ok.ws.terminate();
   });
 
-  test('at most 1,024 requests wait for the hook: the next get 503 ERR_LIMIT; slots come back after timeouts', async () => {
-    // The deadline leaves room for a loaded box: all 1,024 must still wait when the 1,025th comes.
-    const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 6000 });
+  test('at most 512 requests wait for the hook (half the 1,024 pending slots): the next get 503 ERR_LIMIT, a client already in still publishes; slots come back after timeouts', async () => {
+    // The deadline leaves room for a loaded box: all 512 must still wait when the 513th comes.
+    const { port, calls } = await listening({
+      authorize: (auth) => (auth.token === 'in' ? true : new Promise(() => {})),
+      handshakeTimeoutMs: 6000,
+      allowClientPublish: true,
+    });
+    const member = new TestClient(port, { path: '/ws?token=in' });
+    await member.opened;
     const waiting = [];
-    for (let i = 0; i < 1024; i++) {
+    for (let i = 0; i < 512; i++) {
       const s = net.connect(port, '127.0.0.1');
       sockets.push(s);
       s.on('error', () => {});
@@ -251,18 +257,22 @@ describe('/ws', () => {
       s.on('connect', () => s.write(UPGRADE('/ws')));
       waiting.push(() => got);
     }
-    // the pending table is full once all 1,024 were asked; the next one is refused at once
-    await waitFor(() => calls.length === 1024, { timeoutMs: 10000, what: '1,024 requests at the hook' });
+    // the hook's share of the table is full once all 512 were asked; the next one is refused at once
+    await waitFor(() => calls.length === 513, { timeoutMs: 10000, what: '512 requests at the hook' });
     const extra = await rawExchange(port, UPGRADE('/ws'));
     expect(extra).toMatch(/^HTTP\/1\.1 503 /);
     expect(extra).toContain('"code":"ERR_LIMIT"');
+    // a publish of a client already in takes one of the other slots
+    expect(await member.op({ op: 'pub', type: 'chat.msg', data: 1 })).toMatchObject({ op: 'ack', id: expect.stringMatching(/^\d+-\d+$/) });
+    member.close();
     expect(waiting.every((g) => g() === '')).toBe(true);
     await waitFor(() => waiting.every((g) => g().startsWith('HTTP/1.1 503 ')), { timeoutMs: 15000, what: 'the waiting ones timed out' });
     expect(waiting.every((g) => g().includes('"code":"ERR_TIMEOUT"'))).toBe(true);
     const after = net.connect(port, '127.0.0.1', () => after.write(UPGRADE('/ws')));
     sockets.push(after);
-    await waitFor(() => calls.length === 1025, { what: 'a freed slot asks the hook again' });
+    await waitFor(() => calls.length === 514, { what: 'a freed slot asks the hook again' });
   });
+
   test('a client that goes away while the hook thinks gives its slot back (1,100 of them, then one more is asked)', async () => {
     const { port, calls } = await listening({ authorize: () => new Promise(() => {}), handshakeTimeoutMs: 60000 });
     for (let i = 0; i < 1100; i += 100) {

@@ -83,7 +83,10 @@ static ew__pending_t *ew__find_pending(ew_engine_t *e, uint32_t token) {
   return token && p->token == token ? p : NULL;
 }
 
-static void ew__pending_free(ew__pending_t *p) {
+static int ew__is_auth(uint8_t kind) { return kind == EW__PENDING_AUTH || kind == EW__PENDING_HTTP_AUTH; }
+
+static void ew__pending_free(ew_engine_t *e, ew__pending_t *p) {
+  if (ew__is_auth(p->kind)) e->pending_auth--;
   uint32_t gen = p->gen;
   ew__free(p->ref);
   memset(p, 0, sizeof *p);
@@ -91,6 +94,7 @@ static void ew__pending_free(ew__pending_t *p) {
 }
 
 uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t kind, const char *ref) {
+  if (ew__is_auth((uint8_t)kind) && e->pending_auth >= EW__PENDING_AUTH_MAX) return 0;
   for (uint32_t i = 0; i < EW__PENDING_MAX; i++) {
     uint32_t slot = (e->next_token + i) % EW__PENDING_MAX;
     ew__pending_t *p = &e->pending[slot];
@@ -105,6 +109,7 @@ uint32_t ew__engine_pending(ew_engine_t *e, ew__conn_t *c, ew__pending_kind_t ki
     uint32_t token = (p->gen << 10) | slot;
     p->token = token;
     p->kind = (uint8_t)kind;
+    if (ew__is_auth(p->kind)) e->pending_auth++;
     p->conn = c;
     p->ref = ref ? ew__strndup(ref, strlen(ref)) : NULL;
     return token;
@@ -116,7 +121,7 @@ ew__pending_t *ew__engine_pending_get(ew_engine_t *e, uint32_t token) { return e
 
 void ew__engine_pending_done(ew_engine_t *e, uint32_t token) {
   ew__pending_t *p = ew__find_pending(e, token);
-  if (p) ew__pending_free(p);
+  if (p) ew__pending_free(e, p);
 }
 
 /* A closed connection's requests: answers to them are dropped when they
@@ -128,7 +133,7 @@ void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c) {
     ew__pending_t *p = &e->pending[i];
     if (!p->token || p->conn != c) continue;
     if (p->kind == EW__PENDING_HTTP_AUTH)
-      ew__pending_free(p);
+      ew__pending_free(e, p);
     else
       p->conn = NULL;
   }
@@ -150,7 +155,7 @@ void ew__engine_pub_acked(ew_engine_t *e, uint32_t token, const char *id, size_t
     if (!b.failed && (c->wire != EW__WIRE_SIO || p->ref)) ew__ws_send_text(c, b.data, b.len);
     ew__buf_free(&b);
   }
-  ew__pending_free(p);
+  ew__pending_free(e, p);
 }
 
 /* The record's origin: "p<req>" a publish() waiting for the id, "c<token>" a
@@ -183,7 +188,7 @@ void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *
   if (!p) return;
   ew__conn_t *c = p->conn;
   if (p->kind == EW__PENDING_HTTP_AUTH) {
-    ew__pending_free(p); /* first: routing the request may take new slots */
+    ew__pending_free(e, p); /* first: routing the request may take new slots */
     if (c) {
       ew__http_auth_done(c, err, message);
       ew__engine_flush(e);
@@ -216,7 +221,7 @@ void ew__engine_answer_now(ew_engine_t *e, uint32_t token, int err, const char *
       ew__wsproto_error(c, p->ref, err, m, NULL);
     }
   }
-  ew__pending_free(p);
+  ew__pending_free(e, p);
   if (c) ew__engine_flush(e);
 }
 
@@ -533,7 +538,7 @@ static void ew__engine_free(ew_engine_t *e) {
     ew__free(r->path), ew__free(r->content_type), ew__free(r->body), ew__free(r);
   }
   for (int i = 0; i < EW__PENDING_MAX; i++)
-    if (e->pending[i].token) ew__pending_free(&e->pending[i]);
+    if (e->pending[i].token) ew__pending_free(e, &e->pending[i]);
   ew__inbox_destroy(&e->inbox);
   pthread_mutex_destroy(&e->out_lock);
   ew__free(e);

@@ -43,6 +43,10 @@ typedef struct ew__pending {
 } ew__pending_t;
 
 #define EW__PENDING_MAX 1024
+/* Of those, at most this many wait for the authorize hook (AUTH, HTTP_AUTH):
+ * a flood of unauthenticated clients with a slow hook must leave room for
+ * the publishes of clients already in. */
+#define EW__PENDING_AUTH_MAX 512
 
 struct ew__server {
   ew_engine_t *engine;
@@ -88,6 +92,7 @@ struct ew_engine {
   ew__route_t *routes;          /* {engine} */
   ew__pending_t pending[EW__PENDING_MAX]; /* {engine} */
   uint32_t next_token;          /* {engine} where the next slot search starts */
+  uint32_t pending_auth;        /* {engine} slots taken by AUTH and HTTP_AUTH */
   int stopping;                 /* {engine} */
 
   pthread_mutex_t out_lock;
