@@ -33,23 +33,25 @@
 
 /* A closed connection's subscriptions, kept under its pid for
  * EW__SIO_SESSION_TTL_MS. The TTL is the same for every session, so the
- * order of saving is the order of expiry: the slots are a ring, and a save
- * takes the oldest slot (a live session only when all 4,096 are younger
- * than the TTL, i.e. closest to expiry). Lookups go through hash chains.
- * Both are O(1): a mass disconnect of N clients costs N saves, not N scans
- * of the store. */
+ * order of saving is the order of expiry: saved sessions form a list in
+ * that order, and a save takes a free slot (one a resume or an expiry gave
+ * back) or else the oldest session, the one closest to expiry. Lookups go
+ * through hash chains. All of it is O(1): a mass disconnect of N clients
+ * costs N saves, not N scans of the store. */
 typedef struct ew__sio_session {
   char pid[24];        /* "" = free */
   char **patterns;
   uint8_t n;
   uint64_t expires_ms;
   int32_t next;        /* next slot in the same bucket, -1 = none */
+  int32_t older, newer; /* the save-order list (a free slot: newer = next free), -1 = none */
 } ew__sio_session_t;
 
 struct ew__sio_sessions {
   ew__sio_session_t slots[EW__SIO_SESSIONS];
   int32_t buckets[EW__SIO_BUCKETS]; /* first slot of each chain, -1 = none */
-  uint32_t oldest;                  /* the slot the next save takes */
+  int32_t oldest, newest;           /* ends of the save-order list, -1 = empty */
+  int32_t free;                     /* first free slot, -1 = none */
 };
 
 /* FNV-1a of the pid (random: ew__random_id). */
@@ -63,34 +65,48 @@ ew__sio_sessions_t *ew__sio_sessions_new(void) {
   ew__sio_sessions_t *ss = ew__calloc(1, sizeof(ew__sio_sessions_t));
   if (!ss) return NULL;
   for (int i = 0; i < EW__SIO_BUCKETS; i++) ss->buckets[i] = -1;
-  for (int i = 0; i < EW__SIO_SESSIONS; i++) ss->slots[i].next = -1;
+  for (int i = 0; i < EW__SIO_SESSIONS; i++) {
+    ss->slots[i].next = ss->slots[i].older = -1;
+    ss->slots[i].newer = i + 1 < EW__SIO_SESSIONS ? i + 1 : -1;
+  }
+  ss->oldest = ss->newest = -1;
+  ss->free = 0;
   return ss;
 }
 
-/* Frees the session's patterns and takes it out of its chain. */
+/* Frees a saved session's patterns, takes it out of its chain and of the
+ * save order, and puts its slot on the free list. */
 static void ew__session_clear(ew__sio_sessions_t *ss, ew__sio_session_t *s) {
-  if (s->pid[0]) {
-    int32_t idx = (int32_t)(s - ss->slots);
-    int32_t *link = &ss->buckets[ew__pid_bucket(s->pid)];
-    while (*link != -1 && *link != idx) link = &ss->slots[*link].next;
-    if (*link == idx) *link = s->next;
-  }
+  int32_t idx = (int32_t)(s - ss->slots);
+  int32_t *link = &ss->buckets[ew__pid_bucket(s->pid)];
+  while (*link != -1 && *link != idx) link = &ss->slots[*link].next;
+  if (*link == idx) *link = s->next;
+  if (s->older != -1) ss->slots[s->older].newer = s->newer;
+  else ss->oldest = s->newer;
+  if (s->newer != -1) ss->slots[s->newer].older = s->older;
+  else ss->newest = s->older;
   for (uint8_t i = 0; i < s->n; i++) ew__free(s->patterns[i]);
   ew__free(s->patterns);
   memset(s, 0, sizeof *s);
-  s->next = -1;
+  s->next = s->older = -1;
+  s->newer = ss->free;
+  ss->free = idx;
 }
 
 void ew__sio_sessions_free(ew__sio_sessions_t *ss) {
   if (!ss) return;
-  for (int i = 0; i < EW__SIO_SESSIONS; i++) ew__session_clear(ss, &ss->slots[i]);
+  for (int i = 0; i < EW__SIO_SESSIONS; i++) {
+    for (uint8_t k = 0; k < ss->slots[i].n; k++) ew__free(ss->slots[i].patterns[k]);
+    ew__free(ss->slots[i].patterns);
+  }
   ew__free(ss);
 }
 
 static void ew__session_save(ew__sio_sessions_t *ss, const ew__conn_t *c) {
-  ew__sio_session_t *slot = &ss->slots[ss->oldest];
-  ss->oldest = (ss->oldest + 1) & (EW__SIO_SESSIONS - 1);
-  ew__session_clear(ss, slot);
+  if (ss->free == -1) ew__session_clear(ss, &ss->slots[ss->oldest]); /* all 4,096 kept: the oldest goes */
+  int32_t idx = ss->free;
+  ew__sio_session_t *slot = &ss->slots[idx];
+  ss->free = slot->newer;
   slot->patterns = c->npatterns ? ew__calloc(c->npatterns, sizeof *slot->patterns) : NULL;
   for (uint8_t i = 0; i < c->npatterns && slot->patterns; i++) {
     slot->patterns[i] = ew__strndup(c->patterns[i], strlen(c->patterns[i]));
@@ -100,7 +116,12 @@ static void ew__session_save(ew__sio_sessions_t *ss, const ew__conn_t *c) {
   slot->expires_ms = ew__now_ms() + EW__SIO_SESSION_TTL_MS;
   uint32_t b = ew__pid_bucket(slot->pid);
   slot->next = ss->buckets[b];
-  ss->buckets[b] = (int32_t)(slot - ss->slots);
+  ss->buckets[b] = idx;
+  slot->older = ss->newest;
+  slot->newer = -1;
+  if (ss->newest != -1) ss->slots[ss->newest].newer = idx;
+  else ss->oldest = idx;
+  ss->newest = idx;
 }
 
 static ew__sio_session_t *ew__session_find(ew__sio_sessions_t *ss, const char *pid) {
