@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "alloc.h"
 #include "engine.h"
@@ -520,6 +523,9 @@ static void ew__on_history_timer(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void *ew__thread_main(void *arg) {
   ew_engine_t *e = arg;
+#ifdef __linux__
+  prctl(PR_SET_NAME, "eventwire", 0, 0, 0); /* its own line in top -H, perf, /proc/<pid>/task */
+#endif
   ev_run(e->loop, 0);
   atomic_store(&e->running, 0);
   ew__engine_post(e, EW_MSG_CLOSED, 0, 0, NULL, 0);

@@ -141,13 +141,35 @@ static ew__sio_session_t *ew__session_find(ew__sio_sessions_t *ss, const char *p
 
 static void ew__send(ew__conn_t *c, const char *text, size_t len) { ew__ws_send_text(c, text, len); }
 
+/* Random bytes for sids and pids, taken from getrandom() 512 bytes at a
+ * time: a Socket.IO connect needs three ids (60 bytes), and three
+ * getrandom() calls per connection showed in a connect storm's profile.
+ * Per thread: only the engine thread makes ids. */
+static _Thread_local struct {
+  unsigned char b[512];
+  size_t left;
+} ew__rand_pool;
+
+static void ew__random_bytes(unsigned char *out, size_t n) {
+  if (ew__rand_pool.left < n) {
+    ssize_t got = getrandom(ew__rand_pool.b, sizeof ew__rand_pool.b, 0);
+    if (got == (ssize_t)sizeof ew__rand_pool.b) {
+      ew__rand_pool.left = sizeof ew__rand_pool.b;
+    } else { /* no entropy source: ids stay unique, no longer unguessable */
+      for (size_t i = 0; i < n; i++) out[i] = (unsigned char)(ew__now_ms() * 2654435761u >> (i % 24));
+      return;
+    }
+  }
+  ew__rand_pool.left -= n;
+  memcpy(out, ew__rand_pool.b + ew__rand_pool.left, n);
+  memset(ew__rand_pool.b + ew__rand_pool.left, 0, n); /* handed out once */
+}
+
 static void ew__random_id(char *out, size_t n) {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   unsigned char raw[32];
   if (n > sizeof raw + 1) n = sizeof raw + 1;
-  if (getrandom(raw, n - 1, 0) != (ssize_t)(n - 1)) {
-    for (size_t i = 0; i < n - 1; i++) raw[i] = (unsigned char)(ew__now_ms() * 2654435761u >> (i % 24));
-  }
+  ew__random_bytes(raw, n - 1);
   for (size_t i = 0; i + 1 < n; i++) out[i] = alphabet[raw[i] & 63];
   out[n - 1] = '\0';
 }
