@@ -169,6 +169,8 @@ class Consumer extends EventEmitter {
     this._closed = false;
     this._closing = null;
     this._batchTimer = null;
+    this._retrying = new Set(); // { timer, entries }: failed calls waiting for their backoff
+    this._stopped = false; // close()'s deadline passed: no handler starts any more
     this._acks = []; // acks (and dead letters) on their way, awaited by close()
     this._running = new RunList(); // async handler calls not settled yet: { entries, attempt, deadline, slot }
     this._sweep = null;
@@ -238,10 +240,10 @@ class Consumer extends EventEmitter {
   }
 
   _pumpOnce() {
-    const draining = this._closed && this.group.drainOnClose;
+    const draining = this._closed && this.group.drainOnClose && !this._stopped;
     while (!this._paused && (!this._closed || draining) && this._inflight < this._o.concurrency && this._queue.length) {
       const size = this._o.batchSize;
-      if (size && this._queue.length < size) {
+      if (size && this._queue.length < size && !this._closed) {
         // Wait a little for a fuller batch.
         if (!this._batchTimer) {
           this._batchTimer = setTimeout(() => {
@@ -260,10 +262,24 @@ class Consumer extends EventEmitter {
     }
   }
 
+  // Entries delivered more than maxRetries + 1 times already (Redis: claimed
+  // from workers that crashed or hung on them, so no failure was ever
+  // counted) are dead-lettered without another try: a poison event must not
+  // take down one worker after another for ever.
   _runNow(entries) {
-    if (!entries.length) return;
+    const limit = this._o.maxRetries + 1;
+    let run = entries;
+    if (entries.some((e) => e.deliveries > limit)) {
+      const spent = entries.filter((e) => e.deliveries > limit);
+      run = entries.filter((e) => e.deliveries <= limit);
+      const most = Math.max(...spent.map((e) => e.deliveries));
+      this._inflight++;
+      this._failed(spent, 1, makeError('ERR_TIMEOUT',
+        `delivered ${most - 1} times without an ack (workers crashed or hung on it); maxRetries ${this._o.maxRetries} spent`));
+    }
+    if (!run.length) return;
     this._inflight++;
-    this._attempt(entries, 1);
+    this._attempt(run, 1);
   }
 
   // The object a handler gets. An envelope only this consumer holds (a
@@ -306,18 +322,23 @@ class Consumer extends EventEmitter {
     const run = { entries, attempt, deadline: Date.now() + o.ackTimeoutMs, settled: false, slot: -1 };
     this._running.add(run);
     this._armSweep();
-    result.then(() => {
-      if (run.settled) return;
-      run.settled = true;
-      this._running.delete(run);
-      this._pace(startedAt);
-      this._succeeded(entries);
-    }, (err) => {
+    const fail = (err) => {
       if (run.settled) return;
       run.settled = true;
       this._running.delete(run);
       this._failed(entries, attempt, err);
-    });
+    };
+    try {
+      result.then(() => {
+        if (run.settled) return;
+        run.settled = true;
+        this._running.delete(run);
+        this._pace(startedAt);
+        this._succeeded(entries);
+      }, fail);
+    } catch (err) {
+      fail(err); // a thenable whose then() throws
+    }
   }
 
   // Expires handlers that did not settle within ackTimeoutMs.
@@ -333,7 +354,7 @@ class Consumer extends EventEmitter {
         if (!run || now < run.deadline) continue;
         run.settled = true;
         this._running.delete(run);
-        this._stats.timedOut++;
+        this._stats.timedOut += run.entries.length;
         this._failed(run.entries, run.attempt,
           makeError('ERR_TIMEOUT', `handler did not settle within ackTimeoutMs (${this._o.ackTimeoutMs} ms)`));
       }
@@ -360,14 +381,22 @@ class Consumer extends EventEmitter {
     if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
   }
 
+  // `attempt` counts this consumer's tries; earlier deliveries (a Redis
+  // entry claimed from a dead worker) count too, as in event.attempt.
   _failed(entries, attempt, err) {
     const o = this._o;
     this._stats.failed += entries.length;
-    if (attempt <= o.maxRetries && !this._closed) {
+    const tries = attempt + Math.max(...entries.map((e) => e.deliveries)) - 1;
+    if (tries <= o.maxRetries && !this._closed) {
       this._stats.retried += entries.length;
       const base = Math.min(o.retryMaxDelayMs, o.retryDelayMs * 2 ** (attempt - 1));
       const delay = Math.round(base * (0.75 + Math.random() * 0.5)); // ±25% jitter
-      setTimeout(() => this._attempt(entries, attempt + 1), delay);
+      const wait = { entries, timer: null };
+      wait.timer = setTimeout(() => {
+        this._retrying.delete(wait);
+        this._attempt(entries, attempt + 1);
+      }, delay);
+      this._retrying.add(wait);
       return;
     }
     this._drop(entries);
@@ -408,22 +437,42 @@ class Consumer extends EventEmitter {
     return this;
   }
 
+  // Entries this consumer will not handle: an embedded group gives them to
+  // another consumer; a Redis group leaves them pending (XAUTOCLAIM).
+  _giveBack(entries, tried) {
+    this._drop(entries);
+    this.group.release(this, entries, tried);
+  }
+
   /** Stops fetching, waits for running handlers (bounded), gives back the rest. */
   close() {
     if (this._closing) return this._closing;
     this._closed = true;
-    if (this._batchTimer) clearTimeout(this._batchTimer);
-    // Fetched entries a Redis group cannot hand back (Redis has no "unclaim")
-    // are handled before closing; an embedded group gives them to others.
-    if (!this.group.drainOnClose) {
-      const queued = this._queue.take(Infinity);
-      this._drop(queued);
-      this.group.release(this, queued);
+    if (this._batchTimer) {
+      clearTimeout(this._batchTimer);
+      this._batchTimer = null; // a partial batch runs now (Redis) instead
     }
+    // Failed calls waiting for their backoff are not retried here.
+    for (const wait of this._retrying) {
+      clearTimeout(wait.timer);
+      this._inflight--;
+      this._giveBack(wait.entries, true);
+    }
+    this._retrying.clear();
+    // Fetched entries a Redis group cannot hand back (Redis has no "unclaim")
+    // are handled before closing, unless the consumer is paused; an embedded
+    // group gives them to others.
+    if (!this.group.drainOnClose || this._paused) this._giveBack(this._queue.take(Infinity), false);
     this._closing = new Promise((resolve) => {
       if (this._inflight === 0 && this._queue.length === 0) return resolve();
       this._closeResolve = resolve;
-      setTimeout(resolve, this._o.closeTimeoutMs).unref();
+      setTimeout(() => {
+        // The deadline: nothing new starts; what runs may still finish and ack.
+        this._stopped = true;
+        this._giveBack(this._queue.take(Infinity), false);
+        resolve();
+      }, this._o.closeTimeoutMs).unref();
+      this._pump();
     }).then(() => Promise.all(this._acks.splice(0).map((p) => Promise.resolve(p).catch(() => {})))).then(() => {
       this.group.detach(this);
       this.emit('closed');

@@ -93,6 +93,7 @@ class EventBus extends EventEmitter2 {
       subscriptions: new Set(), // subscribe() wrappers still registered
       groups: new Map(), // consumer group name -> EmbeddedGroup
       consumers: new Set(),
+      consumerSeq: 0, // default consumer names: <instance>-<n>
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
     this[kState].instance = instanceId();
@@ -295,7 +296,10 @@ class EventBus extends EventEmitter2 {
     } else if (g.patterns.join('\n') !== patterns.join('\n')) {
       throw makeError('ERR_INVALID_ARGUMENT', `group "${o.group}" already consumes ${JSON.stringify(g.patterns)}: every consumer of a group takes the same patterns`);
     }
-    const c = new Consumer(g, o.consumer || `${st.instance}-${st.consumers.size + 1}`, handler, o);
+    // Default names count up for the bus's life: a name is never reused
+    // while its first holder may still run (metrics labels, Redis consumers).
+    st.consumerSeq++;
+    const c = new Consumer(g, o.consumer || `${st.instance}-${st.consumerSeq}`, handler, o);
     st.consumers.add(c);
     c.once('closed', () => st.consumers.delete(c));
     g.attach(c);

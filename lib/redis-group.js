@@ -8,6 +8,7 @@ const { makeError } = require('./errors');
 const { idAfter } = require('./consumer');
 
 const READ_MAX = 128; // entries per XREADGROUP
+const DLQ_PAGE = 1000; // dead letters per XRANGE
 
 // Stream entry fields (native/src/redis.c) -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
 // (ew__redis_entry_scan): null when eventwire did not write it.
@@ -78,7 +79,13 @@ class RedisGroup {
     this.overflow = 0;
     this.closed = false;
     this.create(options.startFrom === '0' ? '0' : options.startFrom);
-    this.timer = setInterval(() => this.housekeeping(), Math.max(250, Math.min(1000, this.ackTimeoutMs / 2)));
+    // The tick refreshes the idle time of every entry a live consumer holds
+    // (XCLAIM), so XAUTOCLAIM may take an entry only once it has been idle
+    // for three ticks: a short ackTimeoutMs must not let a live consumer's
+    // entries go to another one between two refreshes.
+    this.tickMs = Math.max(50, Math.min(1000, Math.floor(this.ackTimeoutMs / 3)));
+    this.claimIdleMs = Math.max(this.ackTimeoutMs, 3 * this.tickMs);
+    this.timer = setInterval(() => this.housekeeping(), this.tickMs);
     this.timer.unref();
   }
 
@@ -270,7 +277,7 @@ class RedisGroup {
       if (room <= 0 || this.fetching.get(c)) continue;
       this.fetching.set(c, 1);
       this.asked.set(c, (this.asked.get(c) || 0) + room);
-      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.ackTimeoutMs), '0-0', 'COUNT', String(room)])
+      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.claimIdleMs), '0-0', 'COUNT', String(room)])
         .then(async (reply) => {
           const entries = (reply && reply[1]) || [];
           if (!entries.length) return;
@@ -297,8 +304,10 @@ class RedisGroup {
     this.pull();
   }
 
-  pendingOf() {
-    return this.info.pending;
+  // A consumer's pending entries: what it holds (queued, running, waiting
+  // to retry), all delivered to it and not acked.
+  pendingOf(consumer) {
+    return consumer._held.size;
   }
 
   lag() {
@@ -322,16 +331,32 @@ class RedisGroup {
       return { dlqId: id, id: f.id, envelope: JSON.parse(f.e), error: f.error, code: f.code || undefined,
         attempts: Number(f.attempts), consumer: f.consumer, group: f.group, failedAt: Number(f.failedAt) };
     };
+    // The dead-letter stream in pages of DLQ_PAGE, oldest first, until
+    // `want` says stop.
+    const scan = async (want) => {
+      for (let start = '-'; ;) {
+        const rows = (await bus._redis(['XRANGE', group.dlqStream, start, '+', 'COUNT', String(DLQ_PAGE)])) || [];
+        for (const row of rows) if (!want(parse(row))) return;
+        if (rows.length < DLQ_PAGE) return;
+        start = `(${rows[rows.length - 1][0]}`;
+      }
+    };
     return {
       async list({ count = 100, since } = {}) {
-        const rows = await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)]);
-        let items = (rows || []).map(parse);
-        if (since !== undefined) items = items.filter((d) => idAfter(d.id, since));
-        return items.slice(0, count);
+        const items = [];
+        if (count <= 0) return items;
+        await scan((d) => {
+          if (since === undefined || idAfter(d.id, since)) items.push(d);
+          return items.length < count;
+        });
+        return items;
       },
       async retry(id) {
-        const rows = (await bus._redis(['XRANGE', group.dlqStream, '-', '+', 'COUNT', String(10000)])) || [];
-        const row = rows.map(parse).find((d) => d.id === id);
+        let row = null;
+        await scan((d) => {
+          if (d.id === id) row = d;
+          return row === null;
+        });
         if (!row) throw makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`);
         const e = row.envelope;
         // Back on the stream for this group only (field g): not a new public event.

@@ -789,3 +789,128 @@ test('slow handlers hold little: two consumers of one group share a burst (prefe
   expect([...handled.a, ...handled.b].sort((x, y) => x - y)).toEqual(range(0, 60));
   await closeBuses(a, b, pub);
 });
+
+describe('close() and the hold on entries (review)', () => {
+  test('close() runs a partial batch at once (no batchTimeoutMs wait); a paused consumer leaves its queue pending and closes at once', async () => {
+    const server = await startRedis();
+    const bus = await openBus(server);
+    const batches = [];
+    const batched = bus.consume('pb.*', (list) => { batches.push(list.map((e) => e.data.n)); },
+      { group: 'pb', batchSize: 10, batchTimeoutMs: 20000, closeTimeoutMs: 10000 });
+    await waitGroups(server, ['pb']);
+    for (let n = 0; n < 3; n++) await bus.publish('pb.x', { n });
+    await waitFor(() => batched.stats().queued === 3, { timeoutMs: 5000, what: 'three entries queued for a batch' });
+    const t0 = Date.now();
+    await batched.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(batches).toEqual([[0, 1, 2]]);
+    await waitDrained(server, 'pb');
+
+    let release;
+    const started = [];
+    const paused = bus.consume('pp.*', async (e) => {
+      started.push(e.data.n);
+      if (e.data.n === 0) await new Promise((r) => (release = r));
+    }, { group: 'pp', concurrency: 1, closeTimeoutMs: 10000 });
+    await waitGroups(server, ['pp']);
+    for (let n = 0; n < 4; n++) await bus.publish('pp.x', { n });
+    await waitFor(() => started.length === 1 && paused.stats().queued === 3, { timeoutMs: 5000, what: 'one running, three queued' });
+    paused.pause();
+    const closing = paused.close();
+    release();
+    const t1 = Date.now();
+    await closing;
+    expect(Date.now() - t1).toBeLessThan(2000);
+    expect(started).toEqual([0]); // paused: the queued ones did not run
+    // the running one was acked; the three queued stay pending for another consumer (XAUTOCLAIM)
+    await waitFor(async () => (await server.command('XPENDING', STREAM, 'pp'))[0] === 3, { timeoutMs: 5000, what: 'three left pending' });
+    await closeBuses(bus);
+    expect(native.allocLive()).toBe(0);
+  });
+
+  test('close() during a retry backoff: the retry never runs, close() does not wait for it, the entry stays pending', async () => {
+    const server = await startRedis();
+    const bus = await openBus(server);
+    const calls = [];
+    const c = bus.consume('rb.*', (e) => {
+      calls.push(e.attempt);
+      throw new Error('fails');
+    }, { group: 'rb', retryDelayMs: 1500, closeTimeoutMs: 10000 });
+    await waitGroups(server, ['rb']);
+    await bus.publish('rb.x', { n: 1 });
+    await waitFor(() => calls.length === 1, { timeoutMs: 5000, what: 'the first try' });
+    const t0 = Date.now();
+    await c.close();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await sleep(2000);
+    expect(calls).toEqual([1]);
+    expect(c.stats()).toMatchObject({ inFlight: 0, retried: 1, deadLettered: 0 });
+    expect((await server.command('XPENDING', STREAM, 'rb'))[0]).toBe(1);
+    await closeBuses(bus);
+  });
+
+  test('a short ackTimeoutMs: the entries a live consumer holds are refreshed often enough that another live consumer never claims them', async () => {
+    const server = await startRedis();
+    const a = await openBus(server);
+    const b = await openBus(server);
+    const gotA = [];
+    const gotB = [];
+    // A holds its entries waiting for a fuller batch (3 of 8) for 2.5 s, far past ackTimeoutMs.
+    a.consume('ak.x', (list) => { gotA.push(...list.map((e) => e.data.i)); }, { group: 'ak', ackTimeoutMs: 150, batchSize: 8, batchTimeoutMs: 2500 });
+    await waitGroups(server, ['ak']);
+    for (let i = 0; i < 3; i++) await a.publish('ak.x', { i });
+    await sleep(200);
+    b.consume('ak.x', (e) => { gotB.push(e.data.i); }, { group: 'ak', ackTimeoutMs: 150 });
+    await waitFor(() => gotA.length === 3, { timeoutMs: 10000, what: "A's batch" });
+    await waitDrained(server, 'ak');
+    await sleep(300);
+    expect(gotA).toEqual([0, 1, 2]);
+    expect(gotB).toEqual([]); // B never claimed what A held
+    await closeBuses(a, b);
+  });
+
+  test('an entry delivered more than maxRetries + 1 times (workers crashed on it) is dead-lettered without another try', async () => {
+    const server = await startRedis();
+    const bus = await openBus(server);
+    const id = await bus.publish('poison.x', { n: 1 });
+    await server.command('XGROUP', 'CREATE', STREAM, 'pz', '0');
+    // five deliveries to workers that died without an ack
+    await server.command('XREADGROUP', 'GROUP', 'pz', 'dead', 'COUNT', '1', 'STREAMS', STREAM, '>');
+    for (let i = 0; i < 4; i++) await server.command('XCLAIM', STREAM, 'pz', 'dead', '0', id);
+    const calls = [];
+    const c = bus.consume('poison.*', (e) => { calls.push(e.attempt); }, { group: 'pz', maxRetries: 3, ackTimeoutMs: 200 });
+    await waitFor(async () => (await bus.deadLetters('pz').list()).length === 1, { timeoutMs: 10000, what: 'the dead letter' });
+    const [dl] = await bus.deadLetters('pz').list();
+    expect(dl).toMatchObject({ id, code: 'ERR_TIMEOUT', attempts: 6, consumer: c.name });
+    expect(dl.error).toMatch(/^operation timed out: delivered 5 times without an ack \(workers crashed or hung on it\); maxRetries 3 spent$/);
+    expect(calls).toEqual([]);
+    await waitDrained(server, 'pz');
+    expect(c.stats()).toMatchObject({ deadLettered: 1, processed: 0 });
+    await closeBuses(bus);
+  });
+
+  test('dead letters past the first 10,000: list() pages through the stream, `since` filters by event id, retry(id) finds a late one', async () => {
+    const server = await startRedis();
+    const bus = await openBus(server);
+    const c = bus.consume('dl.*', () => {}, { group: 'dlp' });
+    await waitGroups(server, ['dlp']);
+    // 10,005 dead letters written as the group writes them (XADD of the same fields)
+    const dlq = `${STREAM}:dlq:dlp`;
+    for (let i = 0; i < 10005; i += 500) {
+      const batch = [];
+      for (let k = i; k < Math.min(i + 500, 10005); k++) {
+        const env = { id: `1000-${k}`, type: 'dl.x', data: { k }, timestamp: 1000 };
+        batch.push(server.command('XADD', dlq, '*', 'id', env.id, 'e', JSON.stringify(env), 'error', 'boom', 'code', '',
+          'attempts', '4', 'consumer', 'x', 'group', 'dlp', 'failedAt', '1'));
+      }
+      await Promise.all(batch);
+    }
+    const tail = await bus.deadLetters('dlp').list({ since: '1000-9999', count: 100 });
+    expect(tail.map((d) => d.id)).toEqual(['1000-10000', '1000-10001', '1000-10002', '1000-10003', '1000-10004']);
+    expect((await bus.deadLetters('dlp').list()).length).toBe(100);
+    expect(await bus.deadLetters('dlp').retry('1000-10003')).toBe(true);
+    expect((await bus.deadLetters('dlp').list({ since: '1000-9999' })).map((d) => d.id)).toEqual(['1000-10000', '1000-10001', '1000-10002', '1000-10004']);
+    await c.close();
+    await closeBuses(bus);
+  }, 60000);
+});

@@ -449,6 +449,71 @@ describe('pause, resume, close', () => {
   });
 });
 
+describe('close() edge cases, thenables, names (review)', () => {
+  test('close() during a retry backoff: resolves at once, the retry never runs here, another consumer gets the event with its next attempt', async () => {
+    const b = bus();
+    const calls = [];
+    const c1 = b.consume('rb.*', (e) => {
+      calls.push(['one', e.attempt]);
+      throw new Error('fails');
+    }, { group: 'rb', retryDelayMs: 2000 });
+    b.emit('rb.x', 1);
+    await until(() => calls.length === 1, 'first try');
+    const t0 = performance.now();
+    await c1.close();
+    expect(performance.now() - t0).toBeLessThan(500);
+    const c2 = b.consume('rb.*', (e) => { calls.push(['two', e.attempt]); }, { group: 'rb' });
+    await until(() => c2.stats().processed === 1, 'taken over');
+    await sleep(2200); // past the cancelled backoff
+    expect(calls).toEqual([['one', 1], ['two', 2]]);
+    expect(c1.stats()).toMatchObject({ inFlight: 0, retried: 1, closed: true });
+  });
+
+  test('after closeTimeoutMs nothing new starts: queued entries go to another consumer, the running one may still finish', async () => {
+    const b = bus();
+    const g = gate();
+    const started = [];
+    const c1 = b.consume('ct.*', async (e) => {
+      started.push(e.data);
+      await g.p;
+    }, { group: 'ct', consumer: 'one', closeTimeoutMs: 50 });
+    for (let i = 0; i < 3; i++) b.emit('ct.x', i);
+    await c1.close();
+    g.open();
+    await until(() => c1.stats().inFlight === 0, 'the running one settled');
+    await sleep(50);
+    expect(started).toEqual([0]);
+    const later = [];
+    b.consume('ct.*', (e) => { later.push(e.data); }, { group: 'ct', consumer: 'two' });
+    await until(() => later.length === 2, 'the rest taken over');
+    expect(later).toEqual([1, 2]);
+  });
+
+  test('a thenable whose then() throws counts as a failure of the handler (retried, then dead-lettered), not an exception for the publisher', async () => {
+    const b = bus();
+    let calls = 0;
+    const c = b.consume('tt.*', () => {
+      calls++;
+      return { then() { throw new Error('bad thenable'); } };
+    }, { group: 'tt', maxRetries: 1, retryDelayMs: 5 });
+    expect(() => b.emit('tt.x', 1)).not.toThrow();
+    await until(() => c.stats().deadLettered === 1, 'dead-lettered');
+    expect(calls).toBe(2);
+    expect(c.stats()).toMatchObject({ failed: 2, retried: 1, inFlight: 0 });
+    const [dl] = await b.deadLetters('tt').list();
+    expect(dl.error).toBe('bad thenable');
+  });
+
+  test('default consumer names are never reused while the bus lives', async () => {
+    const b = bus();
+    const c1 = b.consume('nm.*', () => {}, { group: 'nm' });
+    const c2 = b.consume('nm.*', () => {}, { group: 'nm' });
+    await c1.close();
+    const c3 = b.consume('nm.*', () => {}, { group: 'nm' });
+    expect(new Set([c1.name, c2.name, c3.name]).size).toBe(3);
+  });
+});
+
 describe('startFrom', () => {
   test("startFrom '0' on an engine bus replays retained events, then live ones, none twice", async () => {
     const b = bus({ engine: true });

@@ -872,13 +872,13 @@ export interface DeadLetter {
 export interface DeadLetterQuery {
   /** At most this many, oldest first. @default 100 */
   count?: number;
-  /** Only dead letters of events after this id ("<ms>-<seq>"). */
+  /** Only dead letters of events whose id is after this one ("<ms>-<seq>"): a filter, not a paging cursor. */
   since?: string;
 }
 
 /** What deadLetters(group) returns. */
 export interface DeadLetters {
-  /** The dead letters, oldest first (Redis: among the stream's first 10,000 entries). */
+  /** The dead letters, in the order they failed (Redis: the whole dead-letter stream, read in pages). */
   list(query?: DeadLetterQuery): Promise<DeadLetter[]>;
   /**
    * Hands the event with this id back to this group only (with a new first
