@@ -181,8 +181,29 @@ static void ew__refuse_origin(ew_engine_t *e, const ew__record_t *r, int err) {
     ew__engine_answer_now(e, n, err, NULL);
   } else {
     atomic_fetch_add(&e->redis_rejected, 1);
-    static const char msg[] = "an event was refused: the Redis queue is full";
-    ew__engine_post(e, EW_MSG_WARN, 0, err, msg, sizeof msg - 1);
+    ew__engine_dropped(e, err, err == EW_EQUEUE_FULL ? "the Redis offline queue is full (redis.queueSize)" : ew_strerror(err));
+  }
+}
+
+static void ew__on_drop_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew_engine_t *e = w->data;
+  if (!e->drops_unreported) return;
+  char msg[256];
+  int n = snprintf(msg, sizeof msg, "%llu emit()ted event(s) refused: %s", (unsigned long long)e->drops_unreported,
+                   e->drop_why);
+  e->drops_unreported = 0;
+  ew__engine_post(e, EW_MSG_WARN, 0, e->drop_err, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+}
+
+void ew__engine_dropped(ew_engine_t *e, int err, const char *why) {
+  e->drops_unreported++;
+  e->drop_err = err;
+  snprintf(e->drop_why, sizeof e->drop_why, "%s", why);
+  if (!ev_is_active(&e->drop_timer)) {
+    ev_timer_set(&e->drop_timer, 0., 0.); /* after this turn's other events */
+    ev_timer_start(e->loop, &e->drop_timer);
   }
 }
 
@@ -239,15 +260,13 @@ static void ew__on_record(const ew__record_t *r, void *arg) {
     int down = !ew__redis_ready(e->redis);
     ew__frame_t *f = down ? ew__frame_event(&r->f) : NULL;
     if (down && !f) {
-      atomic_fetch_add(&e->bad_records, 1);
+      ew__refuse_origin(e, r, EW_ENOMEM); /* no frame: out of memory (the record was parsed) */
       return;
     }
     int rc = ew__redis_enqueue(e->redis, r, down);
     if (rc) ew__refuse_origin(e, r, rc);
-    if (f) {
-      ew__engine_publish(e, f);
-      ew__frame_unref(f);
-    }
+    if (f && !rc) ew__engine_publish(e, f); /* refused: not delivered here either (the caller may retry) */
+    if (f) ew__frame_unref(f);
     return;
   }
   ew__frame_t *f = ew__frame_event(&r->f);
@@ -474,6 +493,8 @@ static void ew__stop_now(ew_engine_t *e) {
     atomic_store(&e->connections, 0);
   }
   ev_timer_stop(e->loop, &e->history_timer);
+  ew__on_drop_timer(e->loop, &e->drop_timer, 0); /* what is still unreported */
+  ev_timer_stop(e->loop, &e->drop_timer);
   ev_async_stop(e->loop, &e->wake);
   ev_break(e->loop, EVBREAK_ALL);
 }
@@ -593,6 +614,8 @@ int ew_engine_create(ew_engine_t **out, const ew_engine_options_t *opts) {
   }
   ev_timer_init(&e->history_timer, ew__on_history_timer, 1.0, 1.0);
   e->history_timer.data = e;
+  ev_timer_init(&e->drop_timer, ew__on_drop_timer, 0., 0.);
+  e->drop_timer.data = e;
   if (age > 0) ev_timer_start(e->loop, &e->history_timer);
   atomic_store(&e->running, 1);
 

@@ -89,6 +89,10 @@ struct ew_engine {
   ew__matcher_t *matcher;       /* {engine} connection subscriptions */
   ew__history_t history;        /* {engine} */
   ev_timer history_timer;       /* {engine} age trimming */
+  ev_timer drop_timer;          /* {engine} reports refused emit()s once per loop turn */
+  uint64_t drops_unreported;    /* {engine} emit()ted events refused since the last report */
+  int drop_err;                 /* {engine} the last one's error */
+  char drop_why[160];           /* {engine} ... and why */
   ew__route_t *routes;          /* {engine} */
   ew__pending_t pending[EW__PENDING_MAX]; /* {engine} */
   uint32_t next_token;          /* {engine} where the next slot search starts */
@@ -153,6 +157,11 @@ const ew__route_t *ew__engine_find_route(const ew_engine_t *e, const char *path,
 /* server.c: the lws context on the engine loop. {engine} */
 int ew__server_start(ew_engine_t *e, const ew_server_options_t *o, ew__server_t **out);
 void ew__server_stop(ew__server_t *s);
+/* An event without an origin to answer (an emit()) was refused: counted,
+ * and reported as one EW_MSG_WARN for all refused in this loop turn (one
+ * message per event would grow the outbox without bound). */
+void ew__engine_dropped(ew_engine_t *e, int err, const char *why);
+
 /* Forgets a closing connection in pending requests. */
 void ew__engine_forget_conn(ew_engine_t *e, ew__conn_t *c);
 /* Registers a request waiting for JS; returns its token, or 0 when

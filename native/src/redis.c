@@ -73,11 +73,19 @@ static void ew__settle(ew__redis_t *r, ew__xentry_t *x, int err, const char *id,
   }
 }
 
+/* Fails what waits. XADDs already sent on a command connection that is
+ * still up stay: their replies settle them (with their own ids; failing
+ * them here would hand those replies to the next events in line). At close
+ * everything fails. */
 static void ew__fail_all(ew__redis_t *r, int err) {
   size_t n = 0;
-  ew__xentry_t *lists[2] = {r->infl_head, r->pend_head};
-  r->infl_head = r->infl_tail = r->pend_head = r->pend_tail = NULL;
-  r->infl_count = 0;
+  int keep_sent = !r->stopping && r->cmd.ready;
+  ew__xentry_t *lists[2] = {keep_sent ? NULL : r->infl_head, r->pend_head};
+  if (!keep_sent) {
+    r->infl_head = r->infl_tail = NULL;
+    r->infl_count = 0;
+  }
+  r->pend_head = r->pend_tail = NULL;
   if (!r->stopping) ew__relay_undefer(r);
   for (int k = 0; k < 2; k++) {
     for (ew__xentry_t *x = lists[k]; x;) {
@@ -88,8 +96,8 @@ static void ew__fail_all(ew__redis_t *r, int err) {
       x = next;
     }
   }
-  r->queued = 0;
-  atomic_store(&r->e->redis_queued, 0);
+  r->queued = (size_t)r->infl_count;
+  atomic_store(&r->e->redis_queued, r->queued);
   if (n) {
     atomic_fetch_add(&r->e->redis_rejected, n);
     char msg[256];
@@ -153,7 +161,10 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
   } else {
     ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
     atomic_fetch_add(&r->e->redis_rejected, 1);
-    ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
+    if (x->origin_kind)
+      ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
+    else
+      ew__engine_dropped(r->e, EW_EREDIS_UNAVAILABLE, r->last_error); /* an emit(): said, not silent */
   }
   ew__free(x);
   if (relay_now) ew__relay_undefer(r);
@@ -164,10 +175,16 @@ static void ew__flush(ew__redis_t *r) {
   /* Never run more than half the retention ahead of our own relay: XADD's
    * MAXLEN would trim our events before the relay read them back, and local
    * clients would never get them. The relay calls flush again as it reads. */
-  if (r->written_own + (uint64_t)(r->infl_count ? 1 : 0) > r->relayed_own + r->retention / 2) return;
+  uint64_t half = r->retention / 2 ? r->retention / 2 : 1; /* retention 1 still writes, one at a time */
+  if (r->written_own + (uint64_t)(r->infl_count ? 1 : 0) > r->relayed_own + half) {
+    if (r->pend_head && !r->held_since_ms) r->held_since_ms = ew__now_ms(); /* health: stalled if it lasts */
+    return;
+  }
+  r->held_since_ms = 0;
   char maxlen[24];
   size_t maxlen_len = (size_t)snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
-  uint64_t budget = r->relayed_own + r->retention / 2 - r->written_own;
+  uint64_t budget = r->relayed_own + half - r->written_own;
+  uint64_t now = ew__now_ms();
   while (r->pend_head && r->infl_count < budget) {
     ew__xentry_t *x = r->pend_head;
     const char *argv[24];
@@ -209,6 +226,7 @@ static void ew__flush(ew__redis_t *r) {
     if (redisAsyncFormattedCommand(r->cmd.ac, ew__on_xadd, r, b->data, b->len) != REDIS_OK) return;
     r->pend_head = x->next;
     if (!r->pend_head) r->pend_tail = NULL;
+    x->sent_ms = now;
     ew__q_append(&r->infl_head, &r->infl_tail, x);
     r->infl_count++;
   }
@@ -419,6 +437,15 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
     ew__engine_flush(r->e);
     ew__flush(r); /* the relay caught up: more XADDs may go */
     if (r->watch && reply->elements) ew__engine_post(r->e, EW_MSG_STREAM, 0, 0, NULL, 0);
+  } else if (reply->type == REDIS_REPLY_NIL && !r->infl_count) {
+    /* Nothing after the relay's position for a whole BLOCK, and no XADD of
+     * ours unanswered: every one Redis acknowledged was read back or
+     * trimmed unread (another writer's MAXLEN, XTRIM, a restart). The
+     * flow-control count catches up, or it could hold events for ever. */
+    if (r->relayed_own < r->written_own) {
+      r->relayed_own = r->written_own;
+      ew__flush(r);
+    }
   } else if (reply->type == REDIS_REPLY_ERROR) {
     ew__set_error(r, "XREAD failed", reply->str);
   }
@@ -605,6 +632,7 @@ static void ew__on_setup_done(redisAsyncContext *ac, void *reply_, void *priv) {
     return;
   }
   slot->ready = 1;
+  ev_timer_stop(r->e->loop, &slot->connect_timer); /* connected and answering: in time */
   if (slot == &r->cmd && r->verify) ew__resend_check(r);
   if (slot == &r->cmd) {
     if (!r->relay_known) {
@@ -625,8 +653,8 @@ static void ew__on_connect(const redisAsyncContext *ac, int status) {
   ew__redis_t *r = ac->data;
   ew__conn_slot_t *slot = ew__slot_of(r, ac);
   if (!slot) return;
-  ev_timer_stop(r->e->loop, &slot->connect_timer);
   if (status != REDIS_OK) {
+    ev_timer_stop(r->e->loop, &slot->connect_timer);
     ew__set_error(r, "cannot connect", ac->errstr);
     slot->ac = NULL; /* hiredis frees it after this callback */
     ew__schedule_retry(r);
@@ -657,6 +685,7 @@ static void ew__on_disconnect(const redisAsyncContext *ac, int status) {
   if (status != REDIS_OK && ac->errstr[0]) ew__set_error(r, "connection lost", ac->errstr);
   slot->ac = NULL;
   slot->ready = 0;
+  ev_timer_stop(r->e->loop, &slot->connect_timer);
   if (slot == &r->relay) r->relay_waiting = r->relay_paused = 0; /* a reconnect reads (or pauses) afresh */
   if (slot == &r->cmd && r->infl_head) {
     /* Sent but not acknowledged: send again first, after checking which of
@@ -682,10 +711,12 @@ static void ew__on_connect_timeout(struct ev_loop *loop, ev_timer *w, int revent
   ew__redis_t *r = w->data;
   ew__conn_slot_t *slot = w == &r->cmd.connect_timer ? &r->cmd : &r->relay;
   if (!slot->ac || slot->ready) return;
+  /* Covers the TCP connect and the AUTH / SELECT / PING exchange: a server
+   * that accepts but never answers (stopped, overloaded) is given up too. */
   ew__set_error(r, "connect timeout", NULL);
   redisAsyncContext *ac = slot->ac;
-  slot->ac = NULL;
-  redisAsyncFree(ac); /* not connected yet: no disconnect callback */
+  slot->ac = NULL; /* its callbacks (disconnect, setup replies) find no slot */
+  redisAsyncFree(ac);
   ew__schedule_retry(r);
 }
 
@@ -705,6 +736,7 @@ static void ew__connect(ew__redis_t *r, ew__conn_slot_t *slot) {
   redisLibevAttach(r->e->loop, ac);
   redisAsyncSetConnectCallback(ac, ew__on_connect);
   redisAsyncSetDisconnectCallback(ac, ew__on_disconnect);
+  ev_timer_stop(r->e->loop, &slot->connect_timer); /* a dropped attempt's may still run */
   ev_timer_set(&slot->connect_timer, r->connect_timeout_ms / 1000.0, 0.);
   ev_timer_start(r->e->loop, &slot->connect_timer);
 }

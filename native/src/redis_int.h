@@ -29,6 +29,7 @@ typedef struct ew__xentry {
   uint32_t origin;
   uint8_t delivered;  /* already fanned out locally (Redis was down) */
   uint64_t seq;       /* field q: the same when the XADD is sent again */
+  uint64_t sent_ms;   /* when its XADD went out (health: a reply overdue) */
   uint32_t len[F_COUNT];
   char *field[F_COUNT];
   char buf[];
@@ -82,7 +83,8 @@ struct ew__redis {
   int nseen;
   size_t verify;         /* XADDs sent again after a drop: check the stream first */
   uint64_t written_own;  /* XADDs acknowledged */
-  uint64_t relayed_own;  /* of those, read back by the relay */
+  uint64_t relayed_own;  /* of those, read back by the relay (or known trimmed) */
+  uint64_t held_since_ms; /* ew__flush holds events back for the relay since then (0 = not) */
   uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
   int checking;          /* the check is out: hold XADDs */
   ev_timer retry_timer;

@@ -319,8 +319,12 @@ int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
   int connected = ew__redis_ready(r);
   /* A relay waiting on Redis, or paused because the JS thread does not take
    * other instances' events, for too long: delivery is stalled either way. */
+  /* So are XADDs left unanswered, and events the flow control holds back
+   * for the relay, for that long. */
   int stalled = connected && ((r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS) ||
-                              (r->relay_paused && now - r->relay_paused_ms > EW__RELAY_STALL_MS));
+                              (r->relay_paused && now - r->relay_paused_ms > EW__RELAY_STALL_MS) ||
+                              (r->infl_head && now - r->infl_head->sent_ms > EW__RELAY_STALL_MS) ||
+                              (r->held_since_ms && r->pend_head && now - r->held_since_ms > EW__RELAY_STALL_MS));
   int full = r->queued >= r->queue_size;
   int healthy = connected && !stalled && !full;
   ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,\"relayPaused\":%s,"

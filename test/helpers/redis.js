@@ -227,6 +227,7 @@ class RedisServer {
   }
 
   resume() {
+    if (!this.proc) return; // killed: nothing to resume
     process.kill(this.proc.pid, 'SIGCONT');
   }
 
