@@ -917,3 +917,46 @@ test('health() goes unhealthy while XADDs stay unanswered (CLIENT PAUSE WRITE), 
   await waitFor(() => p.settled, { timeoutMs: 5000, what: 'the publish' });
   await waitHealthy([a]);
 }, 20000);
+
+test('XADDs resent after a drop are found in the stream however much others wrote meanwhile: no duplicate entry, publish() gets the original ids', async () => {
+  redis = await RedisServer.start();
+  const proxy = await redisProxy(redis.port);
+  const a = makeBus({}, { server: false, url: `redis://127.0.0.1:${proxy.port}` });
+  a.on('error', () => {});
+  await a.listen();
+  await a.publish('rs.warm', {}); // an acknowledged id to start the check from
+  await waitFor(() => proxy.conns.length === 2, { what: 'two connections' });
+  const cmd = proxy.conns[0];
+  cmd.hold = []; // Redis applies the XADDs; their replies never arrive
+  const pubs = range(0, 10).map((i) => track(a.publish('rs.x', { i })));
+  await waitFor(async () => (await redis.command('XLEN', STREAM)) >= 11, { what: 'the 10 applied' });
+  // another instance writes 1,500 entries meanwhile (more than one page of the check)
+  for (let k = 0; k < 1500; k += 250) {
+    await Promise.all(range(k, 250).map((q) => redis.command('XADD', STREAM, '*', 't', 'other.x', 'ts', '1', 'd', '1', 'i', 'other', 'q', String(q + 1))));
+  }
+  cmd.c.destroy(); // the command connection drops with the 10 unanswered
+  await waitFor(() => pubs.every((p) => p.settled), { timeoutMs: 10000, what: 'the 10 settled after the reconnect' });
+  const rows = await redis.xrange(STREAM);
+  const mine = rows.filter((r) => r.fields.t === 'rs.x');
+  expect(mine.map((r) => JSON.parse(r.fields.d).i)).toEqual(range(0, 10)); // once each
+  expect(pubs.map((p) => p.value)).toEqual(mine.map((r) => r.id));
+}, 30000);
+
+test('an XREAD error reply (the stream key is not a stream) takes the relay down with backoff, not a tight loop; fixed, it recovers', async () => {
+  redis = await RedisServer.start();
+  const a = makeBus({ maxReconnectAttempts: 1000 }, { server: false });
+  a.on('error', () => {});
+  await a.listen();
+  await redis.command('DEL', STREAM);
+  await redis.command('SET', STREAM, 'not a stream');
+  await redis.command('CONFIG', 'RESETSTAT');
+  await waitFor(async () => (await a.health()).status !== 'ok', { timeoutMs: 8000, what: 'unhealthy' });
+  expect((await a.health()).redis.lastError).toMatch(/XREAD failed: WRONGTYPE/);
+  await settle(1000);
+  const stats = await redis.command('INFO', 'commandstats');
+  const xread = /cmdstat_xread:calls=(\d+)/.exec(stats);
+  expect(xread ? Number(xread[1]) : 0).toBeLessThan(30); // backed off: no spin
+  await redis.command('DEL', STREAM);
+  await waitHealthy([a], 15000);
+  expect(await a.publish('back.x', {})).toMatch(/^\d+-\d+$/);
+}, 30000);

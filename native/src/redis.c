@@ -157,6 +157,7 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
   if (reply->type == REDIS_REPLY_STRING) {
     atomic_fetch_add(&r->e->redis_written, 1);
     r->written_own++;
+    ew__id_parse(reply->str, reply->len, &r->acked_ms, &r->acked_seq); /* where a resend check starts */
     ew__settle(r, x, 0, reply->str, reply->len);
   } else {
     ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
@@ -447,7 +448,12 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
       ew__flush(r);
     }
   } else if (reply->type == REDIS_REPLY_ERROR) {
+    /* WRONGTYPE, NOPERM...: asking again at once would spin. The relay
+     * connection goes down instead: health says so, and reconnecting backs
+     * off as for any drop. */
     ew__set_error(r, "XREAD failed", reply->str);
+    redisAsyncDisconnect(r->relay.ac);
+    return;
   }
   /* Our own XADDs still in flight become readable as Redis acknowledges
    * them: waiting for the newest one (one round trip) reads a burst in one
@@ -574,50 +580,71 @@ static void ew__on_setup(redisAsyncContext *ac, void *reply_, void *priv) {
   }
 }
 
-/* The newest entries of the stream: those this bus wrote (i, q) before the
- * drop are settled with their stream ids instead of being written twice. */
+/* XADDs sent again after a dropped connection may already be in the
+ * stream: the check reads it forward, in pages of EW__CHECK_PAGE, from just
+ * after the last id Redis acknowledged to this bus (the whole stream when
+ * none was), and settles the queue's head entries it finds (by instance i
+ * and sequence q; entries of this bus are in q order) with their ids
+ * instead of writing them twice, however much other instances wrote
+ * meanwhile. What it does not find is sent again. */
+#define EW__CHECK_PAGE 1000
+
+static void ew__resend_check_from(ew__redis_t *r, const char *start);
+
 static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv) {
   (void)ac;
   ew__redis_t *r = priv;
   redisReply *reply = reply_;
   r->checking = 0;
   if (!reply) return; /* dropped again: checked on the next connect */
-  size_t checked = r->verify;
-  r->verify = 0;
   if (reply->type == REDIS_REPLY_ARRAY) {
-    /* Newest first; entries of this bus come in q order, so one pass from the
-     * queue head settles a prefix. */
-    while (r->pend_head && checked--) {
+    for (size_t i = 0; i < reply->elements && r->pend_head && r->verify; i++) {
+      const redisReply *e = reply->element[i];
+      ew__entry_t fx;
+      ew__redis_entry_scan(e, r->e->delim, &fx);
+      uint64_t q;
+      if (!fx.instance || fx.instance_len != strlen(r->instance) || memcmp(fx.instance, r->instance, fx.instance_len) ||
+          !ew__redis_q_parse(fx.q, fx.q_len, &q) || q != r->pend_head->seq)
+        continue;
       ew__xentry_t *x = r->pend_head;
-      const redisReply *found = NULL;
-      for (size_t i = 0; i < reply->elements && !found; i++) {
-        const redisReply *e = reply->element[i];
-        ew__entry_t fx;
-        ew__redis_entry_scan(e, r->e->delim, &fx);
-        if (fx.instance && fx.q && fx.instance_len == strlen(r->instance) &&
-            !memcmp(fx.instance, r->instance, fx.instance_len) && strtoull(fx.q, NULL, 10) == x->seq)
-          found = e->element[0];
-      }
-      if (!found) break;
       r->pend_head = x->next;
       if (!r->pend_head) r->pend_tail = NULL;
+      r->verify--;
       r->queued--;
       atomic_store(&r->e->redis_queued, r->queued);
       atomic_fetch_add(&r->e->redis_written, 1);
-      ew__settle(r, x, 0, found->str, found->len);
+      r->written_own++;
+      ew__settle(r, x, 0, e->element[0]->str, e->element[0]->len);
       ew__free(x);
     }
+    if (r->verify && r->pend_head && reply->elements == EW__CHECK_PAGE) {
+      const redisReply *last = reply->element[reply->elements - 1];
+      if (last->type == REDIS_REPLY_ARRAY && last->elements == 2 && last->element[0]->type == REDIS_REPLY_STRING) {
+        char start[64];
+        snprintf(start, sizeof start, "(%.*s", (int)last->element[0]->len, last->element[0]->str);
+        ew__resend_check_from(r, start); /* the next page */
+        if (r->checking) return;
+      }
+    }
   }
+  r->verify = 0; /* the rest was not applied: sent again now */
   ew__flush(r);
 }
 
-static void ew__resend_check(ew__redis_t *r) {
+static void ew__resend_check_from(ew__redis_t *r, const char *start) {
   char count[24];
-  snprintf(count, sizeof count, "%zu", r->verify * 4 + 100); /* others may have written meanwhile */
-  const char *argv[] = {"XREVRANGE", r->stream, "+", "-", "COUNT", count};
+  snprintf(count, sizeof count, "%d", EW__CHECK_PAGE);
+  const char *argv[] = {"XRANGE", r->stream, start, "+", "COUNT", count};
   size_t argl[6];
   for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
   if (redisAsyncCommandArgv(r->cmd.ac, ew__on_resend_check, r, 6, argv, argl) == REDIS_OK) r->checking = 1;
+}
+
+static void ew__resend_check(ew__redis_t *r) {
+  char start[64] = "-";
+  if (r->acked_ms || r->acked_seq)
+    snprintf(start, sizeof start, "(%llu-%llu", (unsigned long long)r->acked_ms, (unsigned long long)r->acked_seq);
+  ew__resend_check_from(r, start);
 }
 
 static void ew__on_setup_done(redisAsyncContext *ac, void *reply_, void *priv) {

@@ -82,6 +82,7 @@ struct ew__redis {
   } seen[256];
   int nseen;
   size_t verify;         /* XADDs sent again after a drop: check the stream first */
+  uint64_t acked_ms, acked_seq; /* the last id an XADD of ours was answered with */
   uint64_t written_own;  /* XADDs acknowledged */
   uint64_t relayed_own;  /* of those, read back by the relay (or known trimmed) */
   uint64_t held_since_ms; /* ew__flush holds events back for the relay since then (0 = not) */
