@@ -18,7 +18,7 @@ const DEFAULTS = {
 
 // Used when the plugin creates the bus and no busOptions are given: the
 // engine's history ring is what makes Last-Event-ID resume work.
-const DEFAULT_BUS_OPTIONS = Object.freeze({ history: {} });
+const DEFAULT_BUS_OPTIONS = Object.freeze({ history: {}, maxListeners: 0 }); // one listener per SSE client
 
 const OPTION_KEYS = new Set(['bus', 'closeBus', 'busOptions', 'decorator', 'ssePath', 'healthPath', 'listen', 'sseOptions']);
 const SSE_OPTION_KEYS = new Set(['heartbeatMs', 'retryMs', 'maxBuffered']);

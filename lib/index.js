@@ -94,6 +94,8 @@ class EventBus extends EventEmitter2 {
       groups: new Map(), // consumer group name -> EmbeddedGroup
       consumers: new Set(),
       consumerSeq: 0, // default consumer names: <instance>-<n>
+      closeHooks: new Set(), // _whenClosed()
+      reporting: false, // _report() is emitting 'error'
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
     this[kState].instance = instanceId();
@@ -218,6 +220,7 @@ class EventBus extends EventEmitter2 {
     st.encoder.checkPattern(pattern);
     const bus = this;
     const wrapper = function eventwireSubscriber(...args) {
+      if (st.reporting) return undefined; // the bus's own 'error' event is not an event envelope
       const env = st.current && st.current.type === this.event
         ? st.current
         : st.encoder.localEnvelope(this.event, args.length <= 1 ? args[0] : args);
@@ -464,9 +467,29 @@ class EventBus extends EventEmitter2 {
     this[kState].batch = Buffer.allocUnsafe(bytes);
   }
 
+  // The bus's own errors go to real 'error' listeners: a subscribe('**')
+  // (every SSE stream's default) neither counts as one nor receives them.
   _report(err) {
-    if (this.listenerCount('error') > 0) super.emit('error', err);
-    else process.emitWarning(err.message, { code: err.code, type: 'EventwireWarning' });
+    const st = this[kState];
+    const listeners = this.listeners('error').filter((l) => !st.subscriptions.has(l));
+    if (listeners.length === 0) {
+      process.emitWarning(err.message, { code: err.code, type: 'EventwireWarning' });
+      return;
+    }
+    st.reporting = true;
+    try {
+      super.emit('error', err);
+    } finally {
+      st.reporting = false;
+    }
+  }
+
+  // Runs fn once when close() is called (open SSE streams end then); returns
+  // a function that removes it.
+  _whenClosed(fn) {
+    const st = this[kState];
+    st.closeHooks.add(fn);
+    return () => st.closeHooks.delete(fn);
   }
 
   _nextReq() {
@@ -847,6 +870,14 @@ class EventBus extends EventEmitter2 {
     const st = this[kState];
     if (st.closing) return st.closing;
     st.closed = true;
+    for (const fn of [...st.closeHooks]) {
+      try {
+        fn();
+      } catch (err) {
+        process.emitWarning(String((err && err.message) || err), { type: 'EventwireWarning' });
+      }
+    }
+    st.closeHooks.clear();
     // Durable consumers stop fetching and finish what runs (bounded by
     // their closeTimeoutMs); their groups' native matchers go with them.
     const consumers = Promise.all([...st.consumers].map((c) => c.close())).then(() => {

@@ -17,21 +17,22 @@ const { eventStreamResponse, createEventStream, sseHeaders } = require('./sse');
 const BUS_KEY = Symbol.for('eventwire.bus');
 
 function report(bus, err) {
-  if (bus.listenerCount('error') > 0) bus.emit('error', err);
-  else process.emitWarning(err.message, { code: err.code, type: 'EventwireWarning' });
+  bus._report(err); // real 'error' listeners, else a process warning
 }
 
 /**
  * The process-wide bus. The first call creates it with `options` (default
- * `{ history: {} }`: an engine with the default history, so SSE clients can
- * resume) and, when `options.server` is given, calls listen() once; later
+ * `{ history: {}, maxListeners: 0 }`: an engine with the default history,
+ * so SSE clients can resume, and no listener-count warning) and, when `options.server` is given, calls listen() once; later
  * calls return the same bus and ignore `options`. A bus that was closed is
  * replaced by a new one on the next call.
  */
 function getEventBus(options) {
   const slot = globalThis[BUS_KEY];
   if (slot && slot.bus && !slot.bus.closed) return slot.bus;
-  const opts = options === undefined ? { history: {} } : options;
+  // maxListeners 0: every open SSE stream (and incidents-bus subscriber)
+  // adds a listener to this shared bus; the 11th is not a leak.
+  const opts = options === undefined ? { history: {}, maxListeners: 0 } : options;
   const bus = new EventBus(opts);
   const entry = { bus, listening: null };
   if (opts && opts.server) {

@@ -35,11 +35,13 @@ function intIn(v, name, min, max, dflt) {
   return v;
 }
 
-function envInt(name, dflt) {
+function envInt(name, dflt, max = Number.MAX_SAFE_INTEGER) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return dflt;
   const v = Number(raw);
-  if (!Number.isSafeInteger(v) || v < 0) throw bad(`environment ${name}`, `must be a non-negative integer, got "${raw}"`);
+  if (!Number.isSafeInteger(v) || v < 0 || v > max) {
+    throw bad(`environment ${name}`, `must be an integer 0..${max}, got "${raw}"`);
+  }
   return v;
 }
 
@@ -98,7 +100,7 @@ function normalizeServer(server) {
       'must be 16..256 characters of A-Z a-z 0-9 - . _ ~ + / (and = padding at the end: a Bearer token), e.g. from `openssl rand -hex 24`');
   }
   const sseHeartbeatMs = sse === false ? 0
-    : intIn(sse.heartbeatMs, 'server.sse.heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000));
+    : intIn(sse.heartbeatMs, 'server.sse.heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000, 3600000));
   return {
     port,
     host,
@@ -233,4 +235,4 @@ function normalizeOptions(options) {
   };
 }
 
-module.exports = { normalizeOptions, CONTROL };
+module.exports = { normalizeOptions, CONTROL, envInt };

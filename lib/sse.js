@@ -18,6 +18,7 @@
 // reader has caught up; a `normal`/`high`/`critical` event that does not fit
 // ends the stream with `eventwire.error` {code: "ERR_LIMIT"} after what was
 // queued, and the client reconnects with Last-Event-ID.
+const { envInt } = require('./options');
 const { makeError } = require('./errors');
 
 const PAGE = 1000; // history page size, and the most history envelopes queued at once
@@ -167,9 +168,9 @@ function badOption(name, what) {
   return makeError('ERR_INVALID_ARGUMENT', `createEventStream(): ${name} ${what}`);
 }
 
-function intOption(v, name, min, dflt) {
+function intOption(v, name, min, max, dflt) {
   if (v === undefined) return dflt;
-  if (!Number.isSafeInteger(v) || v < min) throw badOption(name, `must be an integer >= ${min}, got ${String(v)}`);
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw badOption(name, `must be an integer ${min}..${max}, got ${String(v)}`);
   return v;
 }
 
@@ -197,15 +198,15 @@ function normalizeStreamOptions(options) {
       (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
     throw badOption('signal', 'must be an AbortSignal');
   }
-  const envHeartbeat = Number(process.env.SSE_HEARTBEAT_INTERVAL);
   return {
     patterns,
     lastEventId,
     signal: signal || null,
-    heartbeatMs: intOption(options.heartbeatMs, 'heartbeatMs', 0,
-      Number.isSafeInteger(envHeartbeat) && envHeartbeat > 0 ? envHeartbeat : 15000),
-    retryMs: intOption(options.retryMs, 'retryMs', 0, 3000),
-    maxBuffered: intOption(options.maxBuffered, 'maxBuffered', 1, 1000),
+    // As server.sse.heartbeatMs: at most an hour (a longer timer overflows
+    // Node's 32-bit delay and fires every millisecond); 0 = none.
+    heartbeatMs: intOption(options.heartbeatMs, 'heartbeatMs', 0, 3600000, envInt('SSE_HEARTBEAT_INTERVAL', 15000, 3600000)),
+    retryMs: intOption(options.retryMs, 'retryMs', 0, 3600000, 3000),
+    maxBuffered: intOption(options.maxBuffered, 'maxBuffered', 1, 1000000, 1000),
   };
 }
 
@@ -316,10 +317,32 @@ function createEventStream(bus, options) {
     return null;
   }
 
+  // controller.enqueue() may call pull() (and so drain()) at once: a nested
+  // call only asks the running one for another pass, so one loop owns the
+  // controller and nothing is enqueued after the stream was closed.
+  let draining = false;
+  let drainAgain = false;
   function drain() {
     drainScheduled = false;
+    if (draining) {
+      drainAgain = true;
+      return;
+    }
+    draining = true;
+    try {
+      do {
+        drainAgain = false;
+        drainOnce();
+      } while (drainAgain && !finished);
+    } finally {
+      draining = false;
+    }
+  }
+
+  function drainOnce() {
     if (finished) return;
     for (;;) {
+      if (finished) return;
       const room = controller.desiredSize;
       if (room === null || room <= 0) break;
       let chunk = '';
@@ -490,6 +513,10 @@ function createEventStream(bus, options) {
   if (!alreadyAborted) {
     try {
       for (const pattern of patterns) offs.push(bus.subscribe(pattern, onLive));
+      // bus.close() ends the stream at once (not at the next heartbeat, or never with none)
+      if (typeof bus._whenClosed === 'function') {
+        offs.push(bus._whenClosed(() => end({ code: 'ERR_CLOSED', message: 'the event bus closed' })));
+      }
     } catch (err) {
       detach();
       throw err;

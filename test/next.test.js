@@ -531,6 +531,96 @@ describe('slow consumer', () => {
 
 // ---- bad input -------------------------------------------------------------------------
 
+describe('review fixes', () => {
+  test('a synchronous burst past a small maxBuffered ends the stream once (one eventwire.error), without enqueueing on the closed stream', () => {
+    // In a process of its own: the old failure was an exception thrown from a
+    // microtask, which ends a plain Node process (exit code 1).
+    const script = `
+      const { EventBus } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+      const bus = new EventBus();
+      const reader = bus.createEventStream({ maxBuffered: 10, heartbeatMs: 0 }).getReader();
+      (async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 20; i++) bus.emit('a.b', { i });
+        await new Promise((r) => setTimeout(r, 10)); // nobody reads meanwhile
+        let text = '';
+        const dec = new TextDecoder();
+        for (;;) { const { done, value } = await reader.read(); if (done) break; text += dec.decode(value); }
+        console.log(JSON.stringify({ events: (text.match(/^event: a\\.b$/mg) || []).length,
+          errors: (text.match(/^event: eventwire\\.error$/mg) || []).length, limit: text.includes('"ERR_LIMIT"'),
+          subs: bus.stats().subscriptions }));
+        await bus.close();
+      })();`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ events: 10, errors: 1, limit: true, subs: 0 });
+  });
+
+  test('bus.close() ends an open stream at once, even with heartbeats off: one eventwire.error ERR_CLOSED, then the end', async () => {
+    const bus = makeBus();
+    const sse = new SseReader(createEventStream(bus, { heartbeatMs: 0 }));
+    await sse.next();
+    bus.emit('a.b', 1);
+    await bus.close();
+    const items = await sse.rest(2000);
+    expect(items.map((e) => e.event)).toEqual(['a.b', 'eventwire.error']);
+    expect(items[1].json).toMatchObject({ code: 'ERR_CLOSED' });
+  });
+
+  test("the bus's own errors are not sent to a '**' stream, and a '**' subscription does not count as an 'error' listener", async () => {
+    const bus = makeBus();
+    const sse = new SseReader(createEventStream(bus, { heartbeatMs: 0 }));
+    await sse.next();
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      bus._report(Object.assign(new Error('internal detail'), { code: 'ERR_QUEUE_FULL' }));
+      expect(spy.mock.calls.map((c) => c[0])).toEqual(['internal detail']);
+    } finally {
+      spy.mockRestore();
+    }
+    bus.emit('a.b', 1);
+    expect((await sse.nextEvent(2000)).event).toBe('a.b'); // the first thing the stream sends
+    // with a real listener the error goes there, still not to the stream
+    const got = [];
+    bus.on('error', (e) => got.push(e.message));
+    bus._report(new Error('to the listener'));
+    bus.emit('a.c', 2);
+    expect((await sse.nextEvent(2000)).event).toBe('a.c');
+    expect(got).toEqual(['to the listener']);
+  });
+
+  test('heartbeatMs, retryMs and maxBuffered have upper bounds; SSE_HEARTBEAT_INTERVAL is checked like the server option', () => {
+    const bus = makeBus();
+    for (const bad of [{ heartbeatMs: 2 ** 31 }, { retryMs: 2 ** 40 }, { maxBuffered: 1e7 }]) {
+      expect(() => createEventStream(bus, bad)).toThrow(/must be an integer \d+\.\.\d+, got/);
+    }
+    const saved = process.env.SSE_HEARTBEAT_INTERVAL;
+    process.env.SSE_HEARTBEAT_INTERVAL = String(2 ** 31);
+    try {
+      expect(() => createEventStream(bus, {})).toThrow(/SSE_HEARTBEAT_INTERVAL must be an integer 0\.\.3600000/);
+    } finally {
+      if (saved === undefined) delete process.env.SSE_HEARTBEAT_INTERVAL;
+      else process.env.SSE_HEARTBEAT_INTERVAL = saved;
+    }
+  });
+
+  test('getEventBus(): eleven open streams on the shared bus raise no listener-leak warning', async () => {
+    const bus = getEventBus();
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 11; i++) new SseReader(createEventStream(bus, { heartbeatMs: 0 }));
+      await new Promise((r) => setTimeout(r, 20));
+      const said = [...spy.mock.calls, ...warn.mock.calls].map((c) => String(c[0]));
+      expect(said.filter((m) => /listeners|memory leak/i.test(m))).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      warn.mockRestore();
+    }
+  });
+});
+
 describe('validation', () => {
   test('a bad pattern throws ERR_INVALID_PATTERN and leaves no subscription; the route answers 400', async () => {
     const bus = makeBus();

@@ -55,7 +55,7 @@ declare namespace fastifyEventwire {
     /**
      * Options of the bus the plugin creates when no `bus` is given; that bus
      * is always closed on fastify.close().
-     * @default { history: {} } (an engine with its history ring, so SSE
+     * @default { history: {}, maxListeners: 0 } (an engine with its history ring, so SSE
      * clients resume from Last-Event-ID)
      */
     busOptions?: EventBusOptions;

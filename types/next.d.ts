@@ -139,7 +139,7 @@ export declare function eventStreamResponse(
 /**
  * The process-wide bus, kept on globalThis[Symbol.for('eventwire.bus')] so
  * that Next.js hot reloads reuse it. The first call creates it with `options`
- * (default `{ history: {} }`) and calls listen() when `options.server` is
+ * (default `{ history: {}, maxListeners: 0 }`) and calls listen() when `options.server` is
  * given; later calls return it and ignore `options`. A closed bus is replaced
  * on the next call.
  */
