@@ -95,6 +95,8 @@ class EventBus extends EventEmitter2 {
       consumers: new Set(),
       consumerSeq: 0, // default consumer names: <instance>-<n>
       closeHooks: new Set(), // _whenClosed()
+      feeds: new Set(), // _streamFeed(): every stream entry the relay reads, in order (Redis mode)
+      watchStream: false, // a Redis consumer group wants EW_MSG_STREAM
       reporting: false, // _report() is emitting 'error'
       counters: { emitted: 0, forwarded: 0, batches: 0, droppedInboxFull: 0, publishFailed: 0 },
     };
@@ -290,7 +292,8 @@ class EventBus extends EventEmitter2 {
       const { RedisGroup } = require('./redis-group');
       g = new RedisGroup(this, o.group, patterns, o);
       st.groups.set(o.group, g);
-      st.engine.redisWatch(true); // the relay says when the stream grew
+      st.watchStream = true; // the relay says when the stream grew
+      this._setWatch();
     } else if (!g) {
       const { EmbeddedGroup } = require('./embedded-group');
       g = new EmbeddedGroup(this, o.group, patterns, o.startFrom, o.deadLetter);
@@ -484,6 +487,25 @@ class EventBus extends EventEmitter2 {
     }
   }
 
+  // Redis mode: fn(envelope) for every entry the relay reads, this
+  // instance's own included, in stream order and with stream ids (what the
+  // engine's own clients see); null otherwise. For JS SSE streams, whose
+  // ids must be the stream's for a resume to be exact. Returns off().
+  _streamFeed(fn) {
+    const st = this[kState];
+    if (!st.opts.redis || !st.engine || st.closed) return null;
+    st.feeds.add(fn);
+    if (st.feeds.size === 1) this._setWatch();
+    return () => {
+      if (st.feeds.delete(fn) && st.feeds.size === 0 && st.engine && !st.closed) this._setWatch();
+    };
+  }
+
+  _setWatch() {
+    const st = this[kState];
+    st.engine.redisWatch((st.watchStream ? 1 : 0) | (st.feeds.size ? 2 : 0)); // EW_WATCH_STREAM | EW_WATCH_OWN
+  }
+
   // Runs fn once when close() is called (open SSE streams end then); returns
   // a function that removes it.
   _whenClosed(fn) {
@@ -648,19 +670,30 @@ class EventBus extends EventEmitter2 {
     }
   }
 
-  // One remote event: text.slice(at, us) is its type, text.slice(us + 1, end)
-  // its envelope, parsed only when a listener will get it (an instance
-  // without listeners for a type pays no JSON.parse per event of it).
+  // One stream entry: text.slice(at, us) is its type (after a 0x1d mark:
+  // this instance's own, for stream feeds only), text.slice(us + 1, end) its
+  // envelope, parsed only when someone will get it (an instance without
+  // listeners for a type pays no JSON.parse per event of it).
   _onRemote(text, us, end, at) {
     const st = this[kState];
-    const type = text.slice(at, us);
-    if (!(this._all && this._all.length) && !this.hasListeners(type)) return;
+    const own = text.charCodeAt(at) === 0x1d;
+    const type = text.slice(own ? at + 1 : at, us);
+    const listeners = !own && ((this._all && this._all.length) || this.hasListeners(type));
+    if (!listeners && !st.feeds.size) return;
     let env;
     try {
       env = JSON.parse(text.slice(us + 1, end));
     } catch (err) {
       return;
     }
+    for (const feed of st.feeds) {
+      try {
+        feed(env);
+      } catch (err) {
+        this._report(err);
+      }
+    }
+    if (!listeners) return;
     const prev = st.current;
     st.current = env;
     try {

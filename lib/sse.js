@@ -18,6 +18,7 @@
 // reader has caught up; a `normal`/`high`/`critical` event that does not fit
 // ends the stream with `eventwire.error` {code: "ERR_LIMIT"} after what was
 // queued, and the client reconnects with Last-Event-ID.
+const native = require('./native');
 const { envInt } = require('./options');
 const { makeError } = require('./errors');
 
@@ -243,6 +244,12 @@ function createEventStream(bus, options) {
   const recent = patterns.length > 1 ? { set: new Set(), ring: new Array(RECENT_IDS), at: 0 } : null;
 
   // -- live events --
+
+  let matcher = null; // Redis mode: the patterns, for the relay's feed
+  function onFeed(env) {
+    const hit = matcher.match(env.type);
+    if (Array.isArray(hit) && hit.length) onLive(env);
+  }
 
   function onLive(env) {
     if (detached || finished) return;
@@ -512,7 +519,18 @@ function createEventStream(bus, options) {
   const alreadyAborted = Boolean(signal && signal.aborted);
   if (!alreadyAborted) {
     try {
-      for (const pattern of patterns) offs.push(bus.subscribe(pattern, onLive));
+      // Redis mode: the stream's own order and ids (the relay's feed, this
+      // instance's events included), as history has them, so a resume by
+      // Last-Event-ID is exact; else the bus's subscriptions.
+      const feed = typeof bus._streamFeed === 'function' ? bus._streamFeed(onFeed) : null;
+      if (feed) {
+        offs.push(feed);
+        matcher = new native.Matcher(bus.delimiter || '.');
+        offs.push(() => matcher.destroy());
+        patterns.forEach((p, i) => matcher.add(p, i));
+      } else {
+        for (const pattern of patterns) offs.push(bus.subscribe(pattern, onLive));
+      }
       // bus.close() ends the stream at once (not at the next heartbeat, or never with none)
       if (typeof bus._whenClosed === 'function') {
         offs.push(bus._whenClosed(() => end({ code: 'ERR_CLOSED', message: 'the event bus closed' })));

@@ -302,7 +302,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
   Napi::Value RedisWatch(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!engine_) return Closed(env);
-    return Napi::Number::New(env, ew_engine_redis_watch(engine_, info[0].ToBoolean().Value() ? 1 : 0));
+    int flags = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : (info[0].ToBoolean().Value() ? EW_WATCH_STREAM : 0);
+    return Napi::Number::New(env, ew_engine_redis_watch(engine_, flags));
   }
 
   // answer(token, errno (0 = ok), message) -> 0 | EW_E*

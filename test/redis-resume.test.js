@@ -159,3 +159,43 @@ test('getEventHistory({ since }) from an id the stream has trimmed: ERR_HISTORY_
   const after = await bus.getEventHistory({ since: mid, count: 5 });
   expect(after.map((e) => e.data.i)).toEqual([got[11], got[12], got[13], got[14], got[15]]);
 });
+
+describe('JS SSE streams in Redis mode (createEventStream: Next.js, Fastify)', () => {
+  /** Reads an SSE byte stream until `n` events (or 5 s); returns their ids and types. */
+  async function readEvents(stream, n) {
+    const reader = stream.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + 5000;
+    const ids = () => [...text.matchAll(/^id: (.*)\nevent: (.*)$/gm)];
+    while (ids().length < n && Date.now() < deadline) {
+      const r = await Promise.race([reader.read(), new Promise((res) => setTimeout(() => res(null), 200))]);
+      if (r && r.done) break;
+      if (r) text += dec.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+    return ids().map((m) => ({ id: m[1], type: m[2] }));
+  }
+
+  test("stream ids for the bus's own events and other instances' alike, so a resume by Last-Event-ID is exact", async () => {
+    const { bus: a } = await start();
+    const b = new EventBus({ redis: { url: redis.url() } });
+    buses.push(b);
+    await b.listen();
+    const live = a.createEventStream({ pattern: 'x.*', heartbeatMs: 0 });
+    const reading = readEvents(live, 7);
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 3; i++) {
+      await a.publish('x.a', { i });
+      await b.publish('x.b', { i });
+    }
+    a.emit('x.c', { fire: 'and forget' }); // no id in JS: the stream's is the one clients see
+    const got = await reading;
+    const rows = await redis.xrange();
+    expect(got).toEqual(rows.map((r) => ({ id: r.id, type: r.fields.t })));
+    // resume after the 3rd: history (from the stream) has exactly the rest
+    const resumed = await readEvents(a.createEventStream({ pattern: 'x.*', lastEventId: got[2].id, heartbeatMs: 0 }), 4);
+    expect(resumed).toEqual(got.slice(3));
+    expect(a.stats().subscriptions).toBe(0);
+  });
+});

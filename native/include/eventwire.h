@@ -131,7 +131,9 @@ typedef enum ew_msg_kind {
                            /ws or /events request, before its 101 / 200) */
   EW_MSG_REMOTE,        /* data = "<type> US <envelope JSON> RS" (US/RS = 0x1f/
                            0x1e) per event other instances published (Redis
-                           relay), a burst per message: emit to local listeners */
+                           relay), a burst per message: emit to local listeners;
+                           with EW_WATCH_OWN also this instance's own entries,
+                           their type prefixed with 0x1d (not for listeners) */
   EW_MSG_WARN,          /* value = EW_E*, data = message: something the owner
                            should report (events refused, Redis unavailable) */
   EW_MSG_REDIS,         /* value = 1 connected, 0 lost, -1 an attempt failed;
@@ -312,8 +314,14 @@ int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n,
  * unseen. The answer is EW_MSG_REPLY(req): value 0 with the JSON array
  * [streamId, envelope, streamId, envelope, ...] in stream order, or an error as above. */
 int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
-/* Redis mode: post EW_MSG_STREAM whenever the relay reads new entries. */
-int ew_engine_redis_watch(ew_engine_t *e, int on);
+/* Redis mode, what the relay tells the owner besides other instances'
+ * events (flags, 0 = nothing more): EW_WATCH_STREAM posts EW_MSG_STREAM
+ * whenever it reads new entries; EW_WATCH_OWN posts this instance's own
+ * entries too, as EW_MSG_REMOTE records marked own (type prefixed with
+ * 0x1d), so JS streams can follow the stream with stream ids. */
+#define EW_WATCH_STREAM 1
+#define EW_WATCH_OWN 2
+int ew_engine_redis_watch(ew_engine_t *e, int flags);
 
 /* Asks for the health JSON {"status":"ok"|"unavailable","mode",...}: the
  * answer is EW_MSG_REPLY(req) with value 1 (healthy) or 0 and the JSON. */

@@ -746,11 +746,12 @@ int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, ui
   return ew__redis_push(e, EW__CMD_GROUP_READ, args, len, n, req);
 }
 
-int ew_engine_redis_watch(ew_engine_t *e, int on) {
+int ew_engine_redis_watch(ew_engine_t *e, int flags) {
   if (!e) return EW_EINVAL;
+  if (flags & ~(EW_WATCH_STREAM | EW_WATCH_OWN)) return EW_EINVAL;
   ew__cmd_t *c = ew__cmd_new(EW__CMD_WATCH, NULL, 0);
   if (!c) return EW_ENOMEM;
-  c->arg = on;
+  c->arg = flags;
   return ew__engine_push(e, c);
 }
 

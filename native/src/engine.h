@@ -135,7 +135,8 @@ void ew__engine_post(ew_engine_t *e, ew_msg_kind_t kind, uint32_t req, int64_t v
 void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, size_t id_len);
 /* An event another instance published (relay): "<type> US <envelope JSON> RS"
  * records, a burst per EW_MSG_REMOTE message. {engine} */
-void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len);
+/* own: an entry of this instance (EW_WATCH_OWN), marked with 0x1d before the type. */
+void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len, int own);
 /* The bound on remote events waiting for the owner (EW__REMOTE_OUT_MAX
  * bytes): 1 when it is reached, and then the relay stops reading until the
  * owner takes them (its take wakes the engine). {engine} */

@@ -98,17 +98,19 @@ void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, siz
   ew__engine_post_batched(e, EW_MSG_PUBLISHED, line, n);
 }
 
-void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len) {
+void ew__engine_post_remote(ew_engine_t *e, const char *type, size_t type_len, const char *json, size_t len, int own) {
   /* Neither separator can be inside: the type is an event name (no control
    * characters) and the envelope is JSON built from fields
    * ew__redis_entry_scan checked (valid JSON has no raw control characters). */
   char small[1024];
-  size_t n = type_len + len + 2;
+  size_t mark = own ? 1 : 0;
+  size_t n = mark + type_len + len + 2;
   char *rec = n <= sizeof small ? small : ew__malloc(n);
   if (!rec) return;
-  memcpy(rec, type, type_len);
-  rec[type_len] = 0x1f;
-  memcpy(rec + type_len + 1, json, len);
+  if (own) rec[0] = 0x1d;
+  memcpy(rec + mark, type, type_len);
+  rec[mark + type_len] = 0x1f;
+  memcpy(rec + mark + type_len + 1, json, len);
   rec[n - 1] = 0x1e;
   ew__engine_post_batched(e, EW_MSG_REMOTE, rec, n);
   if (rec != small) ew__free(rec);

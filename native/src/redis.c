@@ -393,7 +393,9 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   if (x.instance && ew__redis_q_parse(x.q, x.q_len, &q) && ew__seen_before(r, x.instance, x.instance_len, q)) return;
   int mine = x.instance && x.instance_len == strlen(r->instance) && !memcmp(x.instance, r->instance, x.instance_len);
   if (mine) r->relayed_own++;
-  if (mine && x.local) return; /* delivered at once while Redis was down */
+  /* Delivered at once while Redis was down: not fanned out again (JS
+   * streams following the stream still get it, with its stream id). */
+  if (mine && x.local && !r->feed_own) return;
   if (x.group) return; /* a dead letter retried for one consumer group: not public */
   if (bad) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
@@ -402,11 +404,11 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   const ew__event_fields_t f = x.ev;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;
-  ew__engine_publish(e, frame);
-  if (!mine) {
+  if (!(mine && x.local)) ew__engine_publish(e, frame);
+  if (!mine || r->feed_own) {
     size_t plen;
     const char *payload = ew__frame_payload(frame, &plen);
-    ew__engine_post_remote(e, f.type, f.type_len, payload, plen);
+    ew__engine_post_remote(e, f.type, f.type_len, payload, plen, mine);
   }
   ew__frame_unref(frame);
 }
@@ -475,7 +477,10 @@ static void ew__relay_undefer(ew__redis_t *r) {
   ew__relay_read(r);
 }
 
-void ew__redis_watch(ew__redis_t *r, int on) { r->watch = on; }
+void ew__redis_watch(ew__redis_t *r, int flags) {
+  r->watch = (flags & EW_WATCH_STREAM) != 0;
+  r->feed_own = (flags & EW_WATCH_OWN) != 0;
+}
 
 void ew__redis_resume(ew__redis_t *r) {
   if (r->relay_paused) ew__relay_read(r);

@@ -43,7 +43,7 @@ void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *ar
 void ew__redis_group_read(ew__redis_t *r, const char *const *argv, const size_t *argl, int n, uint32_t req);
 /* When on, the relay posts EW_MSG_STREAM after reading new entries (consumer
  * groups fetch then). */
-void ew__redis_watch(ew__redis_t *r, int on);
+void ew__redis_watch(ew__redis_t *r, int flags); /* EW_WATCH_* */
 /* The owner took its messages: a relay paused by ew__engine_remote_full
  * reads again. {engine} */
 void ew__redis_resume(ew__redis_t *r);

@@ -73,6 +73,7 @@ struct ew__redis {
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
   int watch;             /* post EW_MSG_STREAM when the relay reads entries */
+  int feed_own;          /* post this instance's own entries to JS too (EW_WATCH_OWN) */
   uint64_t next_seq;     /* per-bus sequence written with each event (field q) */
   /* Highest q seen per instance by the relay: an XADD sent again after a
    * lost connection may already be in the stream; its copy is skipped. */
