@@ -74,6 +74,7 @@ function validate(opts) {
       throw optionError(`sseOptions.${key} is not a known option (known: ${[...SSE_OPTION_KEYS].join(', ')})`);
     }
   }
+  require('./sse').checkStreamOptions(sseOptions); // once, at register: not a 400 per request
   const decorator = opts.decorator === undefined ? DEFAULTS.decorator : opts.decorator;
   if (typeof decorator !== 'string' || decorator === '') throw optionError('decorator must be a non-empty string');
   return {

@@ -12,7 +12,7 @@
 //   app/api/events/route.ts.
 const { EventBus } = require('./index');
 const { makeError } = require('./errors');
-const { eventStreamResponse, createEventStream, sseHeaders } = require('./sse');
+const { eventStreamResponse, createEventStream, sseHeaders, checkStreamOptions } = require('./sse');
 
 const BUS_KEY = Symbol.for('eventwire.bus');
 
@@ -76,6 +76,7 @@ function createRouteHandler(options) {
   if (bus !== undefined && typeof bus !== 'function' && !(bus && typeof bus.subscribe === 'function')) {
     throw makeError('ERR_INVALID_ARGUMENT', 'createRouteHandler(): bus must be an EventBus or a function returning one');
   }
+  checkStreamOptions(streamOptions);
   return async function GET(request) {
     const b = bus === undefined ? getEventBus() : typeof bus === 'function' ? bus() : bus;
     return eventStreamResponse(b, request, streamOptions);

@@ -615,4 +615,12 @@ function eventStreamResponse(bus, request, options) {
   return new Response(stream, { headers: sseHeaders });
 }
 
-module.exports = { createEventStream, eventStreamResponse, sseHeaders, compareIds };
+/** Checks the options a handler or plugin passes to every stream
+ * (heartbeatMs, retryMs, maxBuffered) once, when it is set up, rather than
+ * on each request (where a bad value would look like the client's fault). */
+function checkStreamOptions(options) {
+  const { heartbeatMs, retryMs, maxBuffered } = options || {};
+  normalizeStreamOptions({ heartbeatMs, retryMs, maxBuffered });
+}
+
+module.exports = { createEventStream, eventStreamResponse, sseHeaders, compareIds, checkStreamOptions };

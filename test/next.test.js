@@ -622,6 +622,12 @@ describe('review fixes', () => {
 });
 
 describe('validation', () => {
+  test('createRouteHandler() checks the stream options once, when it is made (not as a 500 on every request)', () => {
+    expect(() => createRouteHandler({ maxBuffered: 'lots' })).toThrow(/maxBuffered must be an integer 1\.\.1000000, got lots/);
+    expect(() => createRouteHandler({ heartbeatMs: -1 })).toThrow(/heartbeatMs must be an integer 0\.\.3600000/);
+    expect(typeof createRouteHandler({ maxBuffered: 10, heartbeatMs: 0, retryMs: 100 })).toBe('function');
+  });
+
   test('a bad pattern throws ERR_INVALID_PATTERN and leaves no subscription; the route answers 400', async () => {
     const bus = makeBus();
     expect(() => createEventStream(bus, { pattern: 'a.**.**' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PATTERN' }));
