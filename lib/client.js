@@ -274,6 +274,7 @@
       this._ws = null;
       this._attempt = 0; // reconnect attempts since the last successful open
       this._timer = null;
+      this._reopen = false; // connect() came while a close() was still closing
       this._closeWaiters = [];
 
       // Per connection (reset on open):
@@ -541,7 +542,10 @@
      * it skips the wait; after close() it starts over. Returns this. */
     connect() {
       if (this._state === 'connecting' || this._state === 'open') return this;
-      if (this._state === 'closed' && this._ws) return this; // still closing; the close event ends it
+      if (this._state === 'closed' && this._ws) {
+        this._reopen = true; // still closing: open again once its close event came
+        return this;
+      }
       if (this._timer !== null) {
         clearTimeout(this._timer);
         this._timer = null;
@@ -556,6 +560,7 @@
      */
     close(code, reason) {
       this._state = 'closed';
+      this._reopen = false;
       if (this._timer !== null) {
         clearTimeout(this._timer);
         this._timer = null;
@@ -637,6 +642,10 @@
       for (var i = 0; i < waiters.length; i++) waiters[i]();
       if (this._state === 'reconnecting' && this._timer === null && this._ws === null) this._scheduleReconnect();
       else if (this._state === 'closed') this._failAll('the client is closed', code);
+      if (this._state === 'closed' && this._reopen) {
+        this._reopen = false; // connect() was called while this socket was closing
+        this._open(false);
+      }
     }
 
     _scheduleReconnect() {

@@ -752,6 +752,26 @@ describe('reconnect', () => {
     expect(s.conns.length).toBe(2);
   });
 
+  test('connect() right after close(), while the socket is still closing, opens again once it closed', async () => {
+    const s = await startServer();
+    const c = makeClient(s.url);
+    await next(c, 'open');
+    const closing = c.close();
+    c.connect(); // same tick: the old socket has not closed yet
+    await closing;
+    await waitFor(() => c.state === 'open', { what: 'open again' });
+    expect(s.conns.length).toBe(2);
+    // close() afterwards cancels a pending reopen
+    const c2 = makeClient(s.url);
+    await next(c2, 'open');
+    c2.close();
+    c2.connect();
+    await c2.close();
+    await sleep(50);
+    expect(c2.state).toBe('closed');
+    expect(s.conns.length).toBe(3);
+  });
+
   test('reconnect: false closes for good', async () => {
     const s = await startServer();
     const c = makeClient(s.url, { reconnect: false });
