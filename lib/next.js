@@ -41,7 +41,16 @@ function getEventBus(options) {
     entry.listening.catch((err) => report(bus, err));
   }
   Object.defineProperty(globalThis, BUS_KEY, { value: entry, configurable: true, writable: true, enumerable: false });
+  for (const fn of [...created]) fn(bus);
   return bus;
+}
+
+// Told of every bus getEventBus() creates (eventwire/compat/incidents-bus
+// moves its subscribers to a replacement at once, not at its next call).
+const created = new Set();
+function onEventBusCreated(fn) {
+  created.add(fn);
+  return () => created.delete(fn);
 }
 
 /**
@@ -85,6 +94,7 @@ function createRouteHandler(options) {
 
 module.exports = {
   getEventBus,
+  onEventBusCreated,
   eventBusReady,
   createRouteHandler,
   eventStreamResponse,

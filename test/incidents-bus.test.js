@@ -195,6 +195,19 @@ describe('enabled (default): incidents go through the shared EventBus', () => {
     expect(off()).toBe(true);
     expect(second.listenerCount('incident')).toBe(0);
   });
+
+  test("subscribers move to a replacement made by other code's getEventBus(), before any compat call", async () => {
+    const got = [];
+    const off = ib.subscribe((i) => got.push(i));
+    const first = ib.getBus();
+    await first.close();
+    busesToClose.add(first);
+    const second = isolated.next.getEventBus(); // the app's own call, not the compat module's
+    expect(second).not.toBe(first);
+    second.emit('incident', { id: 'from-the-app' });
+    expect(got).toEqual([{ id: 'from-the-app' }]);
+    expect(off()).toBe(true);
+  });
 });
 
 describe.each(['0', 'false', 'OFF'])('EVENTWIRE_ENABLED=%s: legacy in-memory behaviour', (flag) => {

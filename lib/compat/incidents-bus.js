@@ -21,6 +21,7 @@ const enabled = !/^(0|false|off|no)$/i.test(String(process.env.EVENTWIRE_ENABLED
 // callback -> listener registered on the bus (one per callback, like a Set).
 const subscribers = new Map();
 let attachedBus = null; // the bus the listeners are on
+let watching = false; // told of new shared buses (eventwire/next onEventBusCreated)
 
 function isEventwireEnabled() {
   return enabled;
@@ -47,7 +48,15 @@ function getBus() {
   if (!enabled) return null;
   // eventwire/next keeps the process-wide bus on globalThis[Symbol.for('eventwire.bus')]
   // (created on first use with { history: {} }, replaced once closed).
-  const bus = require('../next').getEventBus();
+  const next = require('../next');
+  if (!watching) {
+    watching = true;
+    next.onEventBusCreated(attach); // a replacement made by anyone's getEventBus() call
+  }
+  return attach(next.getEventBus());
+}
+
+function attach(bus) {
   if (bus !== attachedBus) {
     // The shared bus was replaced (closed and created again): subscribers
     // live as long as the process, as they did with the in-memory module.
