@@ -960,3 +960,23 @@ test('an XREAD error reply (the stream key is not a stream) takes the relay down
   await waitHealthy([a], 15000);
   expect(await a.publish('back.x', {})).toMatch(/^\d+-\d+$/);
 }, 30000);
+
+test('the copy check remembers 256 instances; the 257th takes the slot filled longest ago, so a recent copy is still skipped', async () => {
+  redis = await RedisServer.start();
+  const b = makeBus({}, { server: false });
+  await b.listen();
+  const got = [];
+  b.on('dup.*', (d) => got.push(d.k));
+  for (let k = 0; k < 257; k += 64) {
+    await Promise.all(range(k, Math.min(64, 257 - k)).map((i) => redis.command('XADD', STREAM, '*', 't', 'dup.x', 'ts', '1',
+      'd', JSON.stringify({ k: i }), 'i', `inst-${i}`, 'q', '1')));
+  }
+  await waitFor(() => got.length === 257, { what: '257 instances' });
+  // a second copy of inst-1's q 1 (an XADD sent again): inst-0's slot went to inst-256, not inst-1's
+  await redis.command('XADD', STREAM, '*', 't', 'dup.x', 'ts', '1', 'd', JSON.stringify({ k: 'copy' }), 'i', 'inst-1', 'q', '1');
+  // a marker after it in the stream: once it arrived, the copy was read (or skipped)
+  await redis.command('XADD', STREAM, '*', 't', 'dup.x', 'ts', '1', 'd', JSON.stringify({ k: 'end' }), 'i', 'inst-1', 'q', '2');
+  await waitFor(() => got.includes('end'), { what: 'the marker' });
+  expect(got).not.toContain('copy');
+  expect(got.length).toBe(258);
+}, 20000);

@@ -367,8 +367,15 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
       return 0;
     }
   }
-  /* A new instance; when the table is full the oldest slot is reused. */
-  int slot = r->nseen < (int)(sizeof r->seen / sizeof *r->seen) ? r->nseen++ : (int)(q % r->nseen);
+  /* A new instance; when the table is full the slot filled longest ago is
+   * reused (round robin over the full table). */
+  int slot;
+  if (r->nseen < (int)(sizeof r->seen / sizeof *r->seen)) {
+    slot = r->nseen++;
+  } else {
+    slot = r->seen_next;
+    r->seen_next = (r->seen_next + 1) % r->nseen;
+  }
   memcpy(r->seen[slot].instance, inst, il);
   r->seen[slot].instance[il] = '\0';
   r->seen[slot].q = q;

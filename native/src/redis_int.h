@@ -82,6 +82,7 @@ struct ew__redis {
     uint64_t q;
   } seen[256];
   int nseen;
+  int seen_next;         /* the slot a new instance takes once all are used */
   size_t verify;         /* XADDs sent again after a drop: check the stream first */
   uint64_t acked_ms, acked_seq; /* the last id an XADD of ours was answered with */
   uint64_t written_own;  /* XADDs acknowledged */
