@@ -85,6 +85,7 @@ class RedisGroup {
     // entries go to another one between two refreshes.
     this.tickMs = Math.max(50, Math.min(1000, Math.floor(this.ackTimeoutMs / 3)));
     this.claimIdleMs = Math.max(this.ackTimeoutMs, 3 * this.tickMs);
+    this.claimFrom = '0-0'; // XAUTOCLAIM's cursor
     this.timer = setInterval(() => this.housekeeping(), this.tickMs);
     this.timer.unref();
   }
@@ -277,8 +278,12 @@ class RedisGroup {
       if (room <= 0 || this.fetching.get(c)) continue;
       this.fetching.set(c, 1);
       this.asked.set(c, (this.asked.get(c) || 0) + room);
-      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.claimIdleMs), '0-0', 'COUNT', String(room)])
+      // From where the last claim stopped: XAUTOCLAIM looks at no more than
+      // 10 × COUNT pending entries per call, so starting at 0-0 each time,
+      // entries live consumers hold could hide a dead one's later entries.
+      this.bus._redis(['XAUTOCLAIM', this.stream, this.name, c.name, String(this.claimIdleMs), this.claimFrom, 'COUNT', String(room)])
         .then(async (reply) => {
+          this.claimFrom = reply && typeof reply[0] === 'string' ? reply[0] : '0-0'; // 0-0 again at the end
           const entries = (reply && reply[1]) || [];
           if (!entries.length) return;
           // The delivery counts XAUTOCLAIM just raised: event.attempt.
