@@ -581,6 +581,7 @@
     }
 
     _open(isRetry) {
+      this._reopen = false; // whatever asked for it, this is the open
       var ws;
       this._state = 'connecting';
       try {
@@ -642,10 +643,7 @@
       for (var i = 0; i < waiters.length; i++) waiters[i]();
       if (this._state === 'reconnecting' && this._timer === null && this._ws === null) this._scheduleReconnect();
       else if (this._state === 'closed') this._failAll('the client is closed', code);
-      if (this._state === 'closed' && this._reopen) {
-        this._reopen = false; // connect() was called while this socket was closing
-        this._open(false);
-      }
+      if (this._state === 'closed' && this._reopen) this._open(false); // connect() came while this socket was closing
     }
 
     _scheduleReconnect() {

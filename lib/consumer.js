@@ -465,13 +465,17 @@ class Consumer extends EventEmitter {
     if (!this.group.drainOnClose || this._paused) this._giveBack(this._queue.take(Infinity), false);
     this._closing = new Promise((resolve) => {
       if (this._inflight === 0 && this._queue.length === 0) return resolve();
-      this._closeResolve = resolve;
-      setTimeout(() => {
+      const deadline = setTimeout(() => {
         // The deadline: nothing new starts; what runs may still finish and ack.
         this._stopped = true;
         this._giveBack(this._queue.take(Infinity), false);
         resolve();
-      }, this._o.closeTimeoutMs).unref();
+      }, this._o.closeTimeoutMs);
+      deadline.unref();
+      this._closeResolve = () => {
+        clearTimeout(deadline);
+        resolve();
+      };
       this._pump();
     }).then(() => Promise.all(this._acks.splice(0).map((p) => Promise.resolve(p).catch(() => {})))).then(() => {
       this.group.detach(this);

@@ -222,7 +222,7 @@ class EventBus extends EventEmitter2 {
     st.encoder.checkPattern(pattern);
     const bus = this;
     const wrapper = function eventwireSubscriber(...args) {
-      if (st.reporting) return undefined; // the bus's own 'error' event is not an event envelope
+      if (st.reporting && this.event === 'error') return undefined; // the bus's own 'error' event is not an event envelope
       const env = st.current && st.current.type === this.event
         ? st.current
         : st.encoder.localEnvelope(this.event, args.length <= 1 ? args[0] : args);

@@ -588,6 +588,12 @@ describe('review fixes', () => {
     bus.emit('a.c', 2);
     expect((await sse.nextEvent(2000)).event).toBe('a.c');
     expect(got).toEqual(['to the listener']);
+    // an event emitted from inside the 'error' listener still reaches subscribers
+    const seen = [];
+    bus.subscribe('job.**', (env) => seen.push(env.type));
+    bus.on('error', () => bus.emit('job.failed', {}));
+    bus._report(new Error('again'));
+    expect(seen).toEqual(['job.failed']);
   });
 
   test('heartbeatMs, retryMs and maxBuffered have upper bounds; SSE_HEARTBEAT_INTERVAL is checked like the server option', () => {

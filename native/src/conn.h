@@ -54,6 +54,7 @@ typedef struct ew__conn {
   uint8_t authorizing;          /* /ws, /events: the head waits in rx for the authorize hook */
   uint8_t authorized;           /* ... which said yes: route it without asking again */
   uint32_t auth_token;          /* the pending request of the hook, while authorizing */
+  uint16_t auth_head_len;       /* the head's length in rx, while authorizing (≤ 8 KiB) */
   char *allow;                  /* the patterns server.authorize allowed this client, each
                                    NUL-ended, then an empty one; NULL = any pattern */
 

@@ -84,6 +84,8 @@ typedef struct ew__request {
   ew__str_t host, upgrade, connection, key, ws_version, origin, last_event_id, authorization;
 } ew__request_t;
 
+static size_t ew__head_len(const ew__conn_t *c);
+
 /* Header names and tokens compare without case; methods do not (RFC 9110). */
 static int ew__str_eq(ew__str_t s, const char *lit) {
   return s.n == strlen(lit) && strncasecmp(s.p, lit, s.n) == 0;
@@ -248,6 +250,7 @@ static void ew__http_ask(ew__conn_t *c, const ew__request_t *r, const char *tran
   } else {
     c->authorizing = 1;
     c->auth_token = token;
+    c->auth_head_len = (uint16_t)ew__head_len(c); /* not rescanned per read while waiting */
     ew__engine_post(e, EW_MSG_AUTH, token, (int64_t)c->id, b.data, b.len);
   }
   ew__buf_free(&b);
@@ -425,7 +428,6 @@ static void ew__route(ew__conn_t *c, const ew__request_t *r) {
 }
 
 static int ew__http_dispatch(ew__conn_t *c);
-static size_t ew__head_len(const ew__conn_t *c);
 
 /* Stops waiting for the hook: its slot is freed (a late answer finds
  * nothing) and the held request dropped; the caller answers the client. */
@@ -443,7 +445,7 @@ int ew__http_rx(ew__conn_t *c, const uint8_t *in, size_t len) {
   /* rx holds the head (at most 8 KiB) and the frames a WebSocket client
    * sent right behind it (at most 64 KiB more, kept while the authorize
    * hook decides). */
-  if (c->authorizing && c->rx_len + len - ew__head_len(c) > EW__HTTP_EARLY_MAX) {
+  if (c->authorizing && c->rx_len + len - c->auth_head_len > EW__HTTP_EARLY_MAX) {
     ew__http_auth_abandon(c);
     ew__http_error(c, 400, "ERR_LIMIT", "more than 64 KiB of frames sent before the upgrade was accepted", NULL);
     return 0;

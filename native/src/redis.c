@@ -449,21 +449,29 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
     if (r->watch && reply->elements) ew__engine_post(r->e, EW_MSG_STREAM, 0, 0, NULL, 0);
   } else if (reply->type == REDIS_REPLY_NIL && !r->infl_count) {
     /* Nothing after the relay's position for a whole BLOCK, and no XADD of
-     * ours unanswered: every one Redis acknowledged was read back or
-     * trimmed unread (another writer's MAXLEN, XTRIM, a restart). The
-     * flow-control count catches up, or it could hold events for ever. */
-    if (r->relayed_own < r->written_own) {
-      r->relayed_own = r->written_own;
+     * ours unanswered: every one Redis acknowledged before this XREAD went
+     * out was read back or trimmed unread (another writer's MAXLEN, XTRIM,
+     * a restart). The flow-control count catches up to that, or it could
+     * hold events for ever (not further: a later XADD is read next). */
+    if (r->relayed_own < r->read_base_own) {
+      r->relayed_own = r->read_base_own;
       ew__flush(r);
     }
   } else if (reply->type == REDIS_REPLY_ERROR) {
-    /* WRONGTYPE, NOPERM...: asking again at once would spin. The relay
-     * connection goes down instead: health says so, and reconnecting backs
-     * off as for any drop. */
+    /* WRONGTYPE, NOPERM...: asking again at once would spin, and so would
+     * reconnecting (the connection is fine). The next XREAD waits, backing
+     * off to 5 s; health says unavailable until one succeeds. */
     ew__set_error(r, "XREAD failed", reply->str);
-    redisAsyncDisconnect(r->relay.ac);
+    r->relay_errors++;
+    int shift = r->relay_errors < 10 ? r->relay_errors : 10;
+    double ms = (double)EW__BACKOFF_MIN_MS * (double)(1u << shift);
+    if (ms > EW__BACKOFF_MAX_MS) ms = EW__BACKOFF_MAX_MS;
+    ev_timer_stop(r->e->loop, &r->relay_timer);
+    ev_timer_set(&r->relay_timer, ms / 1000.0, 0.);
+    ev_timer_start(r->e->loop, &r->relay_timer);
     return;
   }
+  r->relay_errors = 0;
   /* Our own XADDs still in flight become readable as Redis acknowledges
    * them: waiting for the newest one (one round trip) reads a burst in one
    * XREAD, so each client gets one write for it rather than one per few
@@ -493,8 +501,15 @@ void ew__redis_resume(ew__redis_t *r) {
   if (r->relay_paused) ew__relay_read(r);
 }
 
+static void ew__on_relay_timer(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  ew__relay_read(w->data);
+}
+
 static void ew__relay_read(ew__redis_t *r) {
   if (!r->relay.ready || !r->relay_known || r->relay_waiting || r->stopping) return;
+  if (ev_is_active(&r->relay_timer)) return; /* backing off after an XREAD error */
   /* Other instances' events the JS thread has not taken yet are bounded:
    * past EW__REMOTE_OUT_MAX bytes the relay stops reading (the stream holds
    * the rest) until the owner's next take wakes the engine
@@ -515,6 +530,7 @@ static void ew__relay_read(ew__redis_t *r) {
   if (redisAsyncCommandArgv(r->relay.ac, ew__on_xread, r, 8, argv, argl) == REDIS_OK) {
     r->relay_waiting = 1;
     r->relay_sent_ms = ew__now_ms();
+    r->read_base_own = r->written_own;
   }
 }
 
@@ -529,6 +545,12 @@ static void ew__on_last_id(redisAsyncContext *ac, void *reply_, void *priv) {
       reply->element[0]->elements == 2 && reply->element[0]->element[0]->type == REDIS_REPLY_STRING) {
     const redisReply *id = reply->element[0]->element[0];
     ew__id_parse(id->str, id->len, &r->last_ms, &r->last_seq);
+    /* Our entries all come after this: where a resend check starts until
+     * one of ours is acknowledged. */
+    if (!r->acked_ms && !r->acked_seq) {
+      r->acked_ms = r->last_ms;
+      r->acked_seq = r->last_seq;
+    }
   }
   r->relay_known = 1;
   ew__relay_read(r);
@@ -601,7 +623,7 @@ static void ew__on_setup(redisAsyncContext *ac, void *reply_, void *priv) {
  * meanwhile. What it does not find is sent again. */
 #define EW__CHECK_PAGE 1000
 
-static void ew__resend_check_from(ew__redis_t *r, const char *start);
+static void ew__resend_check_after(ew__redis_t *r, uint64_t ms, uint64_t seq);
 
 static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv) {
   (void)ac;
@@ -629,21 +651,28 @@ static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv)
       ew__settle(r, x, 0, e->element[0]->str, e->element[0]->len);
       ew__free(x);
     }
-    if (r->verify && r->pend_head && reply->elements == EW__CHECK_PAGE) {
-      const redisReply *last = reply->element[reply->elements - 1];
-      if (last->type == REDIS_REPLY_ARRAY && last->elements == 2 && last->element[0]->type == REDIS_REPLY_STRING) {
-        char start[64];
-        snprintf(start, sizeof start, "(%.*s", (int)last->element[0]->len, last->element[0]->str);
-        ew__resend_check_from(r, start); /* the next page */
-        if (r->checking) return;
-      }
+    /* The next page, up to what the stream can hold past our last acked
+     * entry (others writing faster than we page cannot hold XADDs for ever). */
+    uint64_t ms, seq;
+    const redisReply *last = reply->elements ? reply->element[reply->elements - 1] : NULL;
+    if (r->verify && r->pend_head && reply->elements == EW__CHECK_PAGE && ++r->check_pages <= r->retention / EW__CHECK_PAGE + 2 &&
+        last->type == REDIS_REPLY_ARRAY && last->elements == 2 && last->element[0]->type == REDIS_REPLY_STRING &&
+        !ew__id_parse(last->element[0]->str, last->element[0]->len, &ms, &seq)) {
+      ew__resend_check_after(r, ms, seq);
+      if (r->checking) return;
     }
   }
   r->verify = 0; /* the rest was not applied: sent again now */
   ew__flush(r);
 }
 
-static void ew__resend_check_from(ew__redis_t *r, const char *start) {
+/* XRANGE from just after ms-seq ("(" needs Redis 6.2: the next id instead). */
+static void ew__resend_check_after(ew__redis_t *r, uint64_t ms, uint64_t seq) {
+  char start[48];
+  if (seq == UINT64_MAX)
+    snprintf(start, sizeof start, "%llu-0", (unsigned long long)ms + 1);
+  else
+    snprintf(start, sizeof start, "%llu-%llu", (unsigned long long)ms, (unsigned long long)seq + 1);
   char count[24];
   snprintf(count, sizeof count, "%d", EW__CHECK_PAGE);
   const char *argv[] = {"XRANGE", r->stream, start, "+", "COUNT", count};
@@ -653,10 +682,8 @@ static void ew__resend_check_from(ew__redis_t *r, const char *start) {
 }
 
 static void ew__resend_check(ew__redis_t *r) {
-  char start[64] = "-";
-  if (r->acked_ms || r->acked_seq)
-    snprintf(start, sizeof start, "(%llu-%llu", (unsigned long long)r->acked_ms, (unsigned long long)r->acked_seq);
-  ew__resend_check_from(r, start);
+  r->check_pages = 0;
+  ew__resend_check_after(r, r->acked_ms, r->acked_seq); /* the stream's tip at first connect until an XADD was acked */
 }
 
 static void ew__on_setup_done(redisAsyncContext *ac, void *reply_, void *priv) {
@@ -807,6 +834,8 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
   r->max_attempts = o->max_reconnect_attempts > 0 ? o->max_reconnect_attempts : 10;
   ev_timer_init(&r->retry_timer, ew__on_retry, 0., 0.);
   r->retry_timer.data = r;
+  ev_timer_init(&r->relay_timer, ew__on_relay_timer, 0., 0.);
+  r->relay_timer.data = r;
   ev_timer_init(&r->cmd.connect_timer, ew__on_connect_timeout, 0., 0.);
   r->cmd.connect_timer.data = r;
   ev_timer_init(&r->relay.connect_timer, ew__on_connect_timeout, 0., 0.);
@@ -822,6 +851,7 @@ void ew__redis_stop(ew__redis_t *r) {
   r->stopping = 1;
   if (r->e->loop) {
     ev_timer_stop(r->e->loop, &r->retry_timer);
+    ev_timer_stop(r->e->loop, &r->relay_timer);
     ev_timer_stop(r->e->loop, &r->cmd.connect_timer);
     ev_timer_stop(r->e->loop, &r->relay.connect_timer);
   }

@@ -74,6 +74,9 @@ struct ew__redis {
   int failed_out;        /* the waiting events were failed after max attempts */
   int watch;             /* post EW_MSG_STREAM when the relay reads entries */
   int feed_own;          /* post this instance's own entries to JS too (EW_WATCH_OWN) */
+  int relay_errors;      /* XREAD error replies in a row (WRONGTYPE, NOPERM): backoff, unhealthy */
+  ev_timer relay_timer;  /* the next XREAD after an error reply */
+  uint64_t read_base_own; /* written_own when the XREAD out now was sent */
   uint64_t next_seq;     /* per-bus sequence written with each event (field q) */
   /* Highest q seen per instance by the relay: an XADD sent again after a
    * lost connection may already be in the stream; its copy is skipped. */
@@ -85,6 +88,7 @@ struct ew__redis {
   int seen_next;         /* the slot a new instance takes once all are used */
   size_t verify;         /* XADDs sent again after a drop: check the stream first */
   uint64_t acked_ms, acked_seq; /* the last id an XADD of ours was answered with */
+  uint64_t check_pages;  /* pages the resend check read */
   uint64_t written_own;  /* XADDs acknowledged */
   uint64_t relayed_own;  /* of those, read back by the relay (or known trimmed) */
   uint64_t held_since_ms; /* ew__flush holds events back for the relay since then (0 = not) */

@@ -324,7 +324,8 @@ int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
   int stalled = connected && ((r->relay_waiting && now - r->relay_sent_ms > EW__RELAY_STALL_MS) ||
                               (r->relay_paused && now - r->relay_paused_ms > EW__RELAY_STALL_MS) ||
                               (r->infl_head && now - r->infl_head->sent_ms > EW__RELAY_STALL_MS) ||
-                              (r->held_since_ms && r->pend_head && now - r->held_since_ms > EW__RELAY_STALL_MS));
+                              (r->held_since_ms && r->pend_head && now - r->held_since_ms > EW__RELAY_STALL_MS) ||
+                              r->relay_errors > 0);
   int full = r->queued >= r->queue_size;
   int healthy = connected && !stalled && !full;
   ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,\"relayPaused\":%s,"

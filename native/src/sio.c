@@ -141,12 +141,12 @@ static ew__sio_session_t *ew__session_find(ew__sio_sessions_t *ss, const char *p
 
 static void ew__send(ew__conn_t *c, const char *text, size_t len) { ew__ws_send_text(c, text, len); }
 
-/* Random bytes for sids and pids, taken from getrandom() 512 bytes at a
+/* Random bytes for sids and pids, taken from getrandom() 256 bytes at a
  * time: a Socket.IO connect needs three ids (60 bytes), and three
  * getrandom() calls per connection showed in a connect storm's profile.
  * Per thread: only the engine thread makes ids. */
 static _Thread_local struct {
-  unsigned char b[512];
+  unsigned char b[256]; /* getrandom() answers up to 256 bytes whole, even when interrupted */
   size_t left;
 } ew__rand_pool;
 
