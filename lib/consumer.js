@@ -262,20 +262,22 @@ class Consumer extends EventEmitter {
     }
   }
 
-  // Entries delivered more than maxRetries + 1 times already (Redis: claimed
-  // from workers that crashed or hung on them, so no failure was ever
-  // counted) are dead-lettered without another try: a poison event must not
-  // take down one worker after another for ever.
+  // Entries whose handler was already started maxRetries + 1 times by
+  // workers that died before it settled (Redis: `starts`, counted when a
+  // claimed entry starts; a delivery alone is no start, so entries claimed
+  // along with a poison one are not blamed) are dead-lettered without
+  // another try: a poison event must not take down one worker after another
+  // for ever.
   _runNow(entries) {
     const limit = this._o.maxRetries + 1;
     let run = entries;
-    if (entries.some((e) => e.deliveries > limit)) {
-      const spent = entries.filter((e) => e.deliveries > limit);
-      run = entries.filter((e) => e.deliveries <= limit);
-      const most = Math.max(...spent.map((e) => e.deliveries));
+    if (entries.some((e) => e.starts >= limit)) {
+      const spent = entries.filter((e) => e.starts >= limit);
+      run = entries.filter((e) => !(e.starts >= limit));
+      const most = Math.max(...spent.map((e) => e.starts));
       this._inflight++;
       this._failed(spent, 1, makeError('ERR_TIMEOUT',
-        `delivered ${most - 1} times without an ack (workers crashed or hung on it); maxRetries ${this._o.maxRetries} spent`));
+        `started ${most + 1} times by workers that died before it settled; maxRetries ${this._o.maxRetries} spent`));
     }
     if (!run.length) return;
     this._inflight++;
@@ -304,6 +306,7 @@ class Consumer extends EventEmitter {
   // One try of the handler; the slot stays taken through retries.
   _attempt(entries, attempt) {
     const o = this._o;
+    if (attempt === 1 && entries[0].deliveries > 1) this.group.started(entries); // a redelivery starts: counted
     // Every 8th call is timed: enough for the pace, two clock reads fewer per event.
     const startedAt = (this._paceTick++ & 7) === 0 ? performance.now() : 0;
     let result;
@@ -381,12 +384,12 @@ class Consumer extends EventEmitter {
     if (this._acks.length > 64) this._acks = this._acks.slice(-64); // settled ones need not be kept
   }
 
-  // `attempt` counts this consumer's tries; earlier deliveries (a Redis
-  // entry claimed from a dead worker) count too, as in event.attempt.
+  // `attempt` counts this consumer's tries; tries started by workers that
+  // died before they settled (Redis `starts`) count too.
   _failed(entries, attempt, err) {
     const o = this._o;
     this._stats.failed += entries.length;
-    const tries = attempt + Math.max(...entries.map((e) => e.deliveries)) - 1;
+    const tries = attempt + Math.max(...entries.map((e) => e.starts || 0));
     if (tries <= o.maxRetries && !this._closed) {
       this._stats.retried += entries.length;
       const base = Math.min(o.retryMaxDelayMs, o.retryDelayMs * 2 ** (attempt - 1));

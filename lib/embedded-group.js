@@ -97,6 +97,9 @@ class EmbeddedGroup {
     }
   }
 
+  // Only Redis groups count the starts of redeliveries (workers die there).
+  started() {}
+
   ack(consumer, entries) {
     for (const e of entries) this.pending.delete(e.id);
   }

@@ -67,6 +67,7 @@ class RedisGroup {
     patterns.forEach((p, i) => this.matcher.add(p, i));
     this.stream = bus._redisStream();
     this.dlqStream = typeof options.deadLetter === 'string' ? options.deadLetter : `${this.stream}:dlq:${name}`;
+    this.startsKey = `${this.stream}:starts:${name}`; // hash: stream id -> handler starts of redeliveries
     this.deadLetterOn = options.deadLetter !== false;
     this.ackTimeoutMs = options.ackTimeoutMs;
     this.consumers = [];
@@ -208,28 +209,43 @@ class RedisGroup {
   }
 
   // Filters entries (the C matcher), acks the others, hands the rest over.
-  take(c, entries, deliveriesOf) {
+  take(c, entries, deliveriesOf, startsOf = () => 0) {
     const give = [];
     const skip = [];
     for (const [id, fields] of entries) {
       if (!fields) continue; // deleted meanwhile
       const parsed = entryEnvelope(id, fields);
       if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
-      else if (!c._held.has(parsed.env.id)) give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id) });
+      else if (!c._held.has(parsed.env.id)) {
+        give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id), starts: startsOf(id) });
+      }
     }
     if (skip.length) this.ack(null, skip.map((id) => ({ id })));
     this.hand(c, give, entries.length > 0);
+  }
+
+  // A redelivered entry's handler starts: counted in the group's starts
+  // hash (field = stream id) before it can crash this worker too, so the
+  // next claimer knows (Consumer._runNow). Fresh entries are not counted:
+  // no command per event on the common path.
+  started(entries) {
+    for (const e of entries) {
+      if (e.deliveries > 1) this.bus._redis(['HINCRBY', this.startsKey, e.rid || e.id, '1']).catch(() => {});
+    }
   }
 
   // Acks of one turn go out together, in XACKs of at most 500 ids; every
   // ack of the turn shares one promise (settled when they are all answered).
   ack(consumer, entries) {
     if (!this.ackRound) {
-      const round = { ids: [], done: null };
+      const round = { ids: [], redelivered: [], done: null };
       round.done = new Promise((resolve) => setImmediate(() => this.flushAcks(round, resolve)));
       this.ackRound = round;
     }
-    for (const e of entries) this.ackRound.ids.push(e.rid || e.id);
+    for (const e of entries) {
+      this.ackRound.ids.push(e.rid || e.id);
+      if (e.deliveries > 1) this.ackRound.redelivered.push(e.rid || e.id);
+    }
     return this.ackRound.done;
   }
 
@@ -237,6 +253,9 @@ class RedisGroup {
     if (this.ackRound === round) this.ackRound = null;
     const { ids } = round;
     const sent = [];
+    for (let i = 0; i < round.redelivered.length; i += 500) { // their start counts go with them
+      sent.push(this.bus._redis(['HDEL', this.startsKey, ...round.redelivered.slice(i, i + 500)]).catch((err) => this.report(err)));
+    }
     for (let i = 0; i < ids.length; i += 500) {
       sent.push(this.bus._redis(['XACK', this.stream, this.name, ...ids.slice(i, i + 500)])
         .catch((err) => this.report(err)));
@@ -291,7 +310,11 @@ class RedisGroup {
           const pend = await this.bus._redis(['XPENDING', this.stream, this.name, entries[0][0],
             entries[entries.length - 1][0], String(entries.length * 2), c.name]);
           for (const [id, , , n] of pend || []) counts.set(id, n);
-          this.take(c, entries, (id) => counts.get(id) || 2);
+          // How often dead workers started each one (Consumer: poison events).
+          const ids = entries.map(([id]) => id);
+          const started = await this.bus._redis(['HMGET', this.startsKey, ...ids]);
+          const starts = new Map(ids.map((id, i) => [id, Number((started || [])[i]) || 0]));
+          this.take(c, entries, (id) => counts.get(id) || 2, (id) => starts.get(id) || 0);
         }, () => {})
         .finally(() => this.fetched(c, room));
       break; // one claim round per tick

@@ -869,23 +869,44 @@ describe('close() and the hold on entries (review)', () => {
     await closeBuses(a, b);
   });
 
-  test('an entry delivered more than maxRetries + 1 times (workers crashed on it) is dead-lettered without another try', async () => {
+  test('an entry dead workers started maxRetries + 1 times is dead-lettered without another try; one only delivered (claimed along) as often still runs', async () => {
     const server = await startRedis();
     const bus = await openBus(server);
-    const id = await bus.publish('poison.x', { n: 1 });
+    const poison = await bus.publish('poison.x', { n: 'poison' });
+    const innocent = await bus.publish('poison.x', { n: 'innocent' });
     await server.command('XGROUP', 'CREATE', STREAM, 'pz', '0');
-    // five deliveries to workers that died without an ack
-    await server.command('XREADGROUP', 'GROUP', 'pz', 'dead', 'COUNT', '1', 'STREAMS', STREAM, '>');
-    for (let i = 0; i < 4; i++) await server.command('XCLAIM', STREAM, 'pz', 'dead', '0', id);
+    // both delivered five times to workers that died without an ack...
+    await server.command('XREADGROUP', 'GROUP', 'pz', 'dead', 'COUNT', '2', 'STREAMS', STREAM, '>');
+    for (let i = 0; i < 4; i++) await server.command('XCLAIM', STREAM, 'pz', 'dead', '0', poison, innocent);
+    // ...but only the poison one was started by them (as Consumer counts a redelivery's start)
+    await server.command('HSET', `${STREAM}:starts:pz`, poison, '4');
     const calls = [];
-    const c = bus.consume('poison.*', (e) => { calls.push(e.attempt); }, { group: 'pz', maxRetries: 3, ackTimeoutMs: 200 });
-    await waitFor(async () => (await bus.deadLetters('pz').list()).length === 1, { timeoutMs: 10000, what: 'the dead letter' });
+    const c = bus.consume('poison.*', (e) => { calls.push([e.data.n, e.attempt]); }, { group: 'pz', maxRetries: 3, ackTimeoutMs: 200 });
+    await waitFor(async () => (await bus.deadLetters('pz').list()).length === 1 && calls.length === 1, { timeoutMs: 10000, what: 'the dead letter and the run' });
     const [dl] = await bus.deadLetters('pz').list();
-    expect(dl).toMatchObject({ id, code: 'ERR_TIMEOUT', attempts: 6, consumer: c.name });
-    expect(dl.error).toMatch(/^operation timed out: delivered 5 times without an ack \(workers crashed or hung on it\); maxRetries 3 spent$/);
-    expect(calls).toEqual([]);
+    expect(dl).toMatchObject({ id: poison, code: 'ERR_TIMEOUT', consumer: c.name });
+    expect(dl.error).toBe('operation timed out: started 5 times by workers that died before it settled; maxRetries 3 spent');
+    expect(calls).toEqual([['innocent', 6]]); // run, with the deliveries it had
     await waitDrained(server, 'pz');
-    expect(c.stats()).toMatchObject({ deadLettered: 1, processed: 0 });
+    expect(c.stats()).toMatchObject({ deadLettered: 1, processed: 1 });
+    // the start counts go with the acks
+    await waitFor(async () => (await server.command('EXISTS', `${STREAM}:starts:pz`)) === 0, { what: 'starts hash emptied' });
+    await closeBuses(bus);
+  });
+
+  test('a claimed entry that starts is counted in the starts hash before its handler runs', async () => {
+    const server = await startRedis();
+    const bus = await openBus(server);
+    const id = await bus.publish('st.x', { n: 1 });
+    await server.command('XGROUP', 'CREATE', STREAM, 'st', '0');
+    await server.command('XREADGROUP', 'GROUP', 'st', 'dead', 'COUNT', '1', 'STREAMS', STREAM, '>');
+    let release = null;
+    bus.consume('st.*', () => new Promise((r) => (release = r)), { group: 'st', ackTimeoutMs: 5000 });
+    await waitFor(() => release !== null, { timeoutMs: 10000, what: 'the handler running' });
+    // counted while the handler runs: a crash now would leave the count behind
+    await waitFor(async () => (await server.command('HGET', `${STREAM}:starts:st`, id)) === '1', { what: 'the start counted' });
+    release();
+    await waitDrained(server, 'st');
     await closeBuses(bus);
   });
 
