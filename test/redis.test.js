@@ -983,3 +983,27 @@ test('the copy check remembers 256 instances; the 257th takes the slot filled lo
   expect(got).not.toContain('copy');
   expect(got.length).toBe(258);
 }, 20000);
+
+test('health() reports the relay lag: own events acknowledged but not read back (relayBehind) and how far behind in time (relayLagMs)', async () => {
+  redis = await RedisServer.start();
+  const proxy = await redisProxy(redis.port);
+  const a = makeBus({}, { server: false, url: `redis://127.0.0.1:${proxy.port}` });
+  await a.listen();
+  await waitFor(() => proxy.conns.length === 2, { what: 'two connections' });
+  expect((await a.health()).redis).toMatchObject({ relayLagMs: 0, relayBehind: 0 });
+  const relay = proxy.conns[1];
+  relay.hold = []; // the relay's replies are late: nothing is read back
+  await settle(50);
+  for (let i = 0; i < 5; i++) {
+    await a.publish('lag.x', { i });
+    await settle(20);
+  }
+  const h = (await a.health()).redis;
+  expect(h.relayBehind).toBe(5);
+  expect(h.relayLagMs).toBeGreaterThanOrEqual(60);
+  const held = relay.hold;
+  relay.hold = null;
+  for (const d of held) relay.c.write(d);
+  await waitFor(async () => (await a.health()).redis.relayBehind === 0, { what: 'read back' });
+  expect((await a.health()).redis.relayLagMs).toBe(0);
+}, 20000);

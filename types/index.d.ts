@@ -399,6 +399,12 @@ export interface RedisHealth {
    * the JS thread (a blocked or overloaded event loop). It reads again as
    * soon as the JS thread takes them; the stream keeps the rest. */
   relayPaused: boolean;
+  /** How far the relay's position is behind the newest entry this bus wrote
+   * (in stream-id milliseconds; 0 = caught up). */
+  relayLagMs: number;
+  /** This bus's own events Redis acknowledged that the relay has not read
+   * back yet (its local clients get them then). */
+  relayBehind: number;
   /** When the relay last got an XREAD reply (ms since the epoch; 0 = never). */
   lastReadMs: number;
   /** The ms part of the last stream id relayed (0 = none). */
