@@ -108,7 +108,8 @@ class EmbeddedGroup {
   // ones count the delivery they had.
   release(consumer, entries, tried) {
     for (const e of entries) this.pending.delete(e.id);
-    this.log.unshift(...entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0) })));
+    // A tried entry counts its try for maxRetries at the next consumer (starts, as Redis groups count them).
+    this.log.unshift(...entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0), starts: (e.starts || 0) + (tried ? 1 : 0) })));
     setImmediate(() => this.pull());
   }
 

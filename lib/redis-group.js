@@ -9,6 +9,7 @@ const { idAfter } = require('./consumer');
 
 const READ_MAX = 128; // entries per XREADGROUP
 const DLQ_PAGE = 1000; // dead letters per XRANGE
+const STARTS_TTL_S = 86400; // the starts hash of a group outlives its last start by a day
 
 // Stream entry fields (native/src/redis.c) -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
 // (ew__redis_entry_scan): null when eventwire did not write it.
@@ -220,7 +221,10 @@ class RedisGroup {
         give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id), starts: startsOf(id) });
       }
     }
-    if (skip.length) this.ack(null, skip.map((id) => ({ id })));
+    if (skip.length) {
+      this.ack(null, skip.map((id) => ({ id })));
+      this.forgetStarts(skip); // claimed entries: they may have start counts
+    }
     this.hand(c, give, entries.length > 0);
   }
 
@@ -229,8 +233,20 @@ class RedisGroup {
   // next claimer knows (Consumer._runNow). Fresh entries are not counted:
   // no command per event on the common path.
   started(entries) {
+    let any = false;
     for (const e of entries) {
-      if (e.deliveries > 1) this.bus._redis(['HINCRBY', this.startsKey, e.rid || e.id, '1']).catch(() => {});
+      if (e.deliveries <= 1) continue;
+      any = true;
+      this.bus._redis(['HINCRBY', this.startsKey, e.rid || e.id, '1']).catch(() => {});
+    }
+    // Counts of entries deleted or trimmed while pending would stay: the
+    // hash goes a day after its last start.
+    if (any) this.bus._redis(['EXPIRE', this.startsKey, String(STARTS_TTL_S)]).catch(() => {});
+  }
+
+  forgetStarts(ids) {
+    for (let i = 0; i < ids.length; i += 500) {
+      this.bus._redis(['HDEL', this.startsKey, ...ids.slice(i, i + 500)]).catch((err) => this.report(err));
     }
   }
 
@@ -304,18 +320,23 @@ class RedisGroup {
         .then(async (reply) => {
           this.claimFrom = reply && typeof reply[0] === 'string' ? reply[0] : '0-0'; // 0-0 again at the end
           const entries = (reply && reply[1]) || [];
+          // Entries deleted while pending (Redis 7 lists them apart; 6.2 gives nil fields): their start counts go.
+          const gone = [...((reply && Array.isArray(reply[2]) && reply[2]) || []), ...entries.filter(([, f]) => !f).map(([id]) => id)];
+          if (gone.length) this.forgetStarts(gone);
           if (!entries.length) return;
           // The delivery counts XAUTOCLAIM just raised: event.attempt.
           const counts = new Map();
           const pend = await this.bus._redis(['XPENDING', this.stream, this.name, entries[0][0],
-            entries[entries.length - 1][0], String(entries.length * 2), c.name]);
+            entries[entries.length - 1][0], String(entries.length * 2), c.name]).catch(() => []);
           for (const [id, , , n] of pend || []) counts.set(id, n);
-          // How often dead workers started each one (Consumer: poison events).
+          // How often dead workers started each one (Consumer: poison events);
+          // unknown (a failed read) counts as none.
           const ids = entries.map(([id]) => id);
-          const started = await this.bus._redis(['HMGET', this.startsKey, ...ids]);
+          const started = await this.bus._redis(['HMGET', this.startsKey, ...ids]).catch(() => []);
           const starts = new Map(ids.map((id, i) => [id, Number((started || [])[i]) || 0]));
           this.take(c, entries, (id) => counts.get(id) || 2, (id) => starts.get(id) || 0);
-        }, () => {})
+        })
+        .catch((err) => this.report(err))
         .finally(() => this.fetched(c, room));
       break; // one claim round per tick
     }

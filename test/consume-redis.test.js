@@ -935,3 +935,41 @@ describe('close() and the hold on entries (review)', () => {
     await closeBuses(bus);
   }, 60000);
 });
+
+test('claims survive a failing starts read (the hash key holds a string: WRONGTYPE): the entry is handled, the worker lives', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const id = await bus.publish('wt.x', { n: 1 });
+  await server.command('XGROUP', 'CREATE', STREAM, 'wt', '0');
+  await server.command('XREADGROUP', 'GROUP', 'wt', 'dead', 'COUNT', '1', 'STREAMS', STREAM, '>');
+  await server.command('SET', `${STREAM}:starts:wt`, 'not a hash');
+  const got = [];
+  bus.consume('wt.*', (e) => { got.push(e.id); }, { group: 'wt', ackTimeoutMs: 200 });
+  await waitFor(() => got.length === 1, { timeoutMs: 10000, what: 'the claimed entry handled' });
+  expect(got).toEqual([id]);
+  await waitDrained(server, 'wt');
+  await closeBuses(bus);
+});
+
+test('a batch mixing a fresh and a claimed entry counts the claimed one\'s start', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  const old = await bus.publish('mx.x', { n: 0 });
+  await server.command('XGROUP', 'CREATE', STREAM, 'mx', '0');
+  await server.command('XREADGROUP', 'GROUP', 'mx', 'dead', 'COUNT', '1', 'STREAMS', STREAM, '>');
+  const gates = [];
+  const batches = [];
+  bus.consume('mx.*', (list) => {
+    batches.push(list.map((e) => e.data.n));
+    return new Promise((r) => gates.push(r));
+  }, { group: 'mx', ackTimeoutMs: 2000, batchSize: 2, batchTimeoutMs: 10000 });
+  await waitGroups(server, ['mx']);
+  await bus.publish('mx.x', { n: 1 }); // fresh: read first, waits for a second entry
+  // the claimed one (idle past the claim time) completes the batch, second in it
+  await waitFor(() => batches.length === 1, { timeoutMs: 15000, what: 'the batch' });
+  expect(batches[0]).toEqual([1, 0]);
+  await waitFor(async () => (await server.command('HGET', `${STREAM}:starts:mx`, old)) === '1', { what: 'the start counted' });
+  gates.forEach((r) => r());
+  await waitDrained(server, 'mx');
+  await closeBuses(bus);
+}, 30000);

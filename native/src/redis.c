@@ -648,6 +648,7 @@ static void ew__on_resend_check(redisAsyncContext *ac, void *reply_, void *priv)
       atomic_store(&r->e->redis_queued, r->queued);
       atomic_fetch_add(&r->e->redis_written, 1);
       r->written_own++;
+      ew__id_parse(e->element[0]->str, e->element[0]->len, &r->acked_ms, &r->acked_seq); /* the next check starts after it */
       ew__settle(r, x, 0, e->element[0]->str, e->element[0]->len);
       ew__free(x);
     }
