@@ -335,7 +335,7 @@ class RedisGroup {
           const started = await this.bus._redis(['HMGET', this.startsKey, ...ids]).catch(() => []);
           const starts = new Map(ids.map((id, i) => [id, Number((started || [])[i]) || 0]));
           this.take(c, entries, (id) => counts.get(id) || 2, (id) => starts.get(id) || 0);
-        })
+        }, () => {}) // a failed claim (Redis down, NOGROUP after an empty restart) is tried again on the next tick
         .catch((err) => this.report(err))
         .finally(() => this.fetched(c, room));
       break; // one claim round per tick
