@@ -1,6 +1,6 @@
 'use strict';
 // server.authorize: the engine asks about a client (EW_MSG_AUTH) and waits
-// for one answer (EventBus#_onAuthorize → authorizeClient).
+// for one answer (lib/engine-messages.js onAuthorize → authorizeClient).
 //   Socket.IO connect: auth = its auth payload, info = { transport }.
 //   /ws upgrade or /events request (native/src/http.c sends the target and
 //   header lines): requestAuth() below.

@@ -7,22 +7,9 @@ const native = require('./native');
 const errors = require('./errors');
 const { normalizeOptions } = require('./options');
 const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
-const { authorizeClient } = require('./authorize');
+const { onEngineMessages } = require('./engine-messages');
 
 const { makeError, fromErrno } = errors;
-const errnoOf = (code) => (errors.errorTable.find((e) => e.code === code) || {}).errno;
-
-// Engine -> JS message kinds (ew_msg_kind_t in eventwire.h).
-const MSG_LISTENING = 1;
-const MSG_REPLY = 2;
-const MSG_CLOSED = 3;
-const MSG_EVENT = 4;
-const MSG_AUTH = 5;
-const MSG_REMOTE = 6;
-const MSG_WARN = 7;
-const MSG_REDIS = 8;
-const MSG_STREAM = 9;
-const MSG_PUBLISHED = 10;
 
 // A batch is flushed at the end of the current microtask, or at once when it
 // reaches these, so a tight emit loop keeps bounded JS memory. Records are
@@ -534,7 +521,7 @@ class EventBus extends EventEmitter2 {
         historyMaxAgeMs: st.opts.history.maxAgeMs,
         redis: st.opts.redis ? { ...st.opts.redis, instance: st.instance } : undefined,
       },
-      (msgs) => this._onEngineMessages(msgs)
+      (msgs) => onEngineMessages(this, this[kState], msgs)
     );
     if (!st.refed) st.engine.unref();
     st.batch = Buffer.allocUnsafe(BATCH_BYTES);
@@ -542,187 +529,6 @@ class EventBus extends EventEmitter2 {
   }
 
   // "<req> <id>\n" per publish() that got its id (a burst per message).
-  _onPublished(text) {
-    const { pending } = this[kState];
-    for (let at = 0; at < text.length;) {
-      const sp = text.indexOf(' ', at);
-      const nl = text.indexOf('\n', sp);
-      if (sp < 0 || nl < 0) break; // the engine writes whole lines
-      const req = Number(text.slice(at, sp));
-      const p = pending.get(req);
-      if (p) {
-        pending.delete(req);
-        p.resolve(text.slice(sp + 1, nl));
-      }
-      at = nl + 1;
-    }
-  }
-
-  _onEngineMessages(msgs) {
-    const st = this[kState];
-    for (const [kind, req, value, data] of msgs) {
-      if (kind === MSG_CLOSED) {
-        this._finishClose();
-        continue;
-      }
-      if (kind === MSG_EVENT) {
-        this._onClientPublish(req, data);
-        continue;
-      }
-      if (kind === MSG_AUTH) {
-        this._onAuthorize(req, data);
-        continue;
-      }
-      if (kind === MSG_REMOTE) {
-        this._onRemotes(data);
-        continue;
-      }
-      if (kind === MSG_WARN) {
-        this._report(fromErrno(value, data));
-        continue;
-      }
-      if (kind === MSG_REDIS) {
-        this._onRedisState(value, data);
-        continue;
-      }
-      if (kind === MSG_STREAM) {
-        for (const g of st.groups.values()) g.pull();
-        continue;
-      }
-      if (kind === MSG_PUBLISHED) {
-        this._onPublished(data);
-        continue;
-      }
-      const p = st.pending.get(req);
-      if (!p) continue;
-      st.pending.delete(req);
-      if (p.kind === 'listen') {
-        if (kind === MSG_LISTENING) {
-          st.address = { port: value, host: st.opts.server.host };
-          p.resolve({ ...st.address });
-        } else {
-          st.listening = null;
-          p.reject(fromErrno(value, `${st.opts.server.host}:${st.opts.server.port}`));
-        }
-      } else if (p.kind === 'publish') {
-        if (value === 0) p.resolve(data);
-        else {
-          st.counters.publishFailed++;
-          p.reject(fromErrno(value, data || undefined));
-        }
-      } else if (p.kind === 'health') {
-        p.resolve(JSON.parse(data));
-      } else if (p.kind === 'redis') {
-        if (value === 0) p.resolve(data === undefined ? null : JSON.parse(data));
-        else p.reject(fromErrno(value, data || undefined));
-      } else if (p.kind === 'text') {
-        if (value === 0) p.resolve(data || '');
-        else p.reject(fromErrno(value, data || undefined));
-      } else if (p.kind === 'history') {
-        const events = data ? JSON.parse(data) : [];
-        if (value === 0) p.resolve(events);
-        else p.reject(fromErrno(value, value === errnoOf('ERR_HISTORY_GAP')
-          ? `events after ${p.since} were evicted; error.events holds what is still kept` : undefined,
-        value === errnoOf('ERR_HISTORY_GAP') ? { events } : undefined));
-      }
-    }
-  }
-
-  // A WebSocket client's `pub`: emitted here like any event (local listeners,
-  // then back to the engine with the client's token, which acks it with the
-  // id). If it cannot be emitted, the client gets the error instead.
-  _onClientPublish(token, json) {
-    const st = this[kState];
-    let op;
-    try {
-      op = JSON.parse(json); // the client's raw op text: data reaches JS untouched
-      if (st.closed) throw makeError('ERR_CLOSED', 'the bus is closing');
-      if (op.op !== 'pub') throw makeError('ERR_UNKNOWN_OP', 'op must be one of sub, unsub, pub, ping');
-      if (typeof op.type !== 'string') throw makeError('ERR_INVALID_ARGUMENT', 'pub needs a string type');
-      const options = { source: 'ws-client' };
-      if (op.priority !== undefined) options.priority = op.priority;
-      if (op.metadata !== undefined) options.metadata = op.metadata;
-      const data = op.data === undefined ? null : op.data;
-      const env = this._accept(op.type, data, options, `c${token}`);
-      const prev = st.current;
-      st.current = env;
-      try {
-        super.emit(op.type, data);
-      } catch (err) {
-        this._report(err); // a throwing local listener must not lose the event
-      } finally {
-        st.current = prev;
-      }
-    } catch (err) {
-      if (st.engine) st.engine.answer(token, errnoOf(err.code) || errnoOf('ERR_ENGINE'), String(err.message));
-    }
-  }
-
-  // An event another instance wrote to the stream: local listeners only.
-  // Records "<type> US <envelope JSON> RS" (a burst of the relay's events).
-  _onRemotes(text) {
-    for (let at = 0; at < text.length;) {
-      const us = text.indexOf('\x1f', at);
-      const rs = text.indexOf('\x1e', us + 1);
-      if (us < 0 || rs < 0) break; // the engine writes whole records
-      this._onRemote(text, us, rs, at);
-      at = rs + 1;
-    }
-  }
-
-  // One stream entry: text.slice(at, us) is its type (after a 0x1d mark:
-  // this instance's own, for stream feeds only), text.slice(us + 1, end) its
-  // envelope, parsed only when someone will get it (an instance without
-  // listeners for a type pays no JSON.parse per event of it).
-  _onRemote(text, us, end, at) {
-    const st = this[kState];
-    const own = text.charCodeAt(at) === 0x1d;
-    const type = text.slice(own ? at + 1 : at, us);
-    const listeners = !own && ((this._all && this._all.length) || this.hasListeners(type));
-    if (!listeners && !st.feeds.size) return;
-    let env;
-    try {
-      env = JSON.parse(text.slice(us + 1, end));
-    } catch (err) {
-      return;
-    }
-    for (const feed of st.feeds) {
-      try {
-        feed(env);
-      } catch (err) {
-        this._report(err);
-      }
-    }
-    if (!listeners) return;
-    const prev = st.current;
-    st.current = env;
-    try {
-      super.emit(env.type, env.data);
-    } catch (err) {
-      this._report(err); // a throwing listener must not stop the relay
-    } finally {
-      st.current = prev;
-    }
-  }
-
-  _onRedisState(value, message) {
-    const r = this[kState].redis;
-    if (value === 1) {
-      r.state = 'ready';
-      r.everConnected = true;
-      for (const w of r.waiters.splice(0)) w.resolve();
-      return;
-    }
-    r.state = 'connecting';
-    r.lastError = message || r.lastError;
-    // listen() waits for the first connection: a failure before it is a
-    // clear error there (the engine keeps trying in the background).
-    if (!r.everConnected) {
-      const err = makeError('ERR_REDIS_UNAVAILABLE', message || 'cannot connect to Redis');
-      for (const w of r.waiters.splice(0)) w.reject(err);
-    }
-  }
-
   _redisReady() {
     const r = this[kState].redis;
     if (r.state === 'off' || r.state === 'ready') return Promise.resolve();
@@ -748,24 +554,6 @@ class EventBus extends EventEmitter2 {
   }
 
   // A client waiting for options.server.authorize (lib/authorize.js).
-  _onAuthorize(token, json) {
-    const st = this[kState];
-    authorizeClient(json, {
-      hook: st.opts.server.authorize,
-      timeoutMs: st.opts.server.handshakeTimeoutMs,
-      checkPattern: (p) => this._checkPattern(p),
-      report: (err) => this._report(err),
-      answer: (ok, message) => {
-        if (st.engine) st.engine.answer(token, ok ? 0 : errnoOf('ERR_FORBIDDEN'), message);
-      },
-    });
-  }
-
-
-  /**
-   * Events from the engine's history, oldest first: those matching `pattern`
-   * (all when omitted), after the id `since` (or the newest `count`).
-   */
   getEventHistory({ pattern, count = 100, since } = {}) {
     const st = this[kState];
     try {
