@@ -42,6 +42,14 @@ static void ew__relay_undefer(ew__redis_t *r);
 static void ew__flush(ew__redis_t *r);
 static void ew__became_ready(ew__redis_t *r);
 
+/* The wait before try n + 1 after n failures: EW__BACKOFF_MIN_MS doubling,
+ * capped at EW__BACKOFF_MAX_MS (reconnects and XREAD error replies). */
+static double ew__backoff_ms(int n) {
+  int shift = n < 10 ? n : 10;
+  double ms = (double)EW__BACKOFF_MIN_MS * (double)(1u << shift);
+  return ms > EW__BACKOFF_MAX_MS ? EW__BACKOFF_MAX_MS : ms;
+}
+
 /* ---- the queue ------------------------------------------------------------- */
 
 static void ew__q_append(ew__xentry_t **head, ew__xentry_t **tail, ew__xentry_t *x) {
@@ -463,9 +471,7 @@ static void ew__on_xread(redisAsyncContext *ac, void *reply_, void *priv) {
      * off to 5 s; health says unavailable until one succeeds. */
     ew__set_error(r, "XREAD failed", reply->str);
     r->relay_errors++;
-    int shift = r->relay_errors < 10 ? r->relay_errors : 10;
-    double ms = (double)EW__BACKOFF_MIN_MS * (double)(1u << shift);
-    if (ms > EW__BACKOFF_MAX_MS) ms = EW__BACKOFF_MAX_MS;
+    double ms = ew__backoff_ms(r->relay_errors);
     ev_timer_stop(r->e->loop, &r->relay_timer);
     ev_timer_set(&r->relay_timer, ms / 1000.0, 0.);
     ev_timer_start(r->e->loop, &r->relay_timer);
@@ -585,9 +591,7 @@ static void ew__schedule_retry(ew__redis_t *r) {
     ew__fail_all(r, EW_EREDIS_UNAVAILABLE);
   }
   if (ev_is_active(&r->retry_timer)) return;
-  int shift = r->attempts < 10 ? r->attempts : 10;
-  double ms = (double)EW__BACKOFF_MIN_MS * (double)(1u << shift);
-  if (ms > EW__BACKOFF_MAX_MS) ms = EW__BACKOFF_MAX_MS;
+  double ms = ew__backoff_ms(r->attempts);
   ms *= 0.5 + 0.5 * ((double)rand() / RAND_MAX); /* jitter: instances do not retry in step */
   ev_timer_set(&r->retry_timer, ms / 1000.0, 0.);
   ev_timer_start(r->e->loop, &r->retry_timer);
