@@ -4,7 +4,7 @@
 // same run, on a redis-server this script starts itself (loopback, free port,
 // no persistence) and kills at the end.
 //
-//   node bench/consume.js [--rounds 3] [--k 50000] [--warmup-k 5000]
+//   node bench/consume.js [--rounds 3] [--k 50000] [--warmup-k 5000] [--run-warm-k 5000]
 //        [--only A,B1,...] [--no-live] [--no-b100] [--max-seconds 170]
 //        [--run-timeout 30] [--md]
 //
@@ -21,8 +21,9 @@
 // order of bench/emit.js as d.
 //
 // Contenders (the letter is used in the tables and BENCH_JSON):
-//   drain: K entries are XADDed (ioredis pipeline) and the group is created
-//   at 0 before the consumer starts; the clock starts when it starts.
+//   drain: group g is created, then K entries are XADDed (ioredis
+//   pipeline), all before the consumer starts; the clock starts when it
+//   starts.
 //     A   peer: one ioredis connection; loop `XREADGROUP GROUP g c COUNT 100
 //         BLOCK 1000 STREAMS s >`, for each entry fields -> object,
 //         JSON.parse(d), `await handler(event)`; then `XACK s g id...` of the
@@ -31,12 +32,12 @@
 //     B2  eventwire, { concurrency: 64 }.
 //     B3  eventwire, { concurrency: 64, batchSize: 50 } (handler gets arrays).
 //     B4  eventwire, { concurrency: 64, batchSize: 100 } - information, round
-//         1 only: its XACK has 103 arguments and the engine refuses Redis
-//         commands of more than 64 (ew_engine_redis_command), so nothing is
-//         acked; reported as invalid with the count left pending.
+//         1 only (first written when the engine refused Redis commands of
+//         more than 64 arguments, so its acks failed; the limit is 100,000
+//         since).
 //   live: the consumer runs while a second ioredis connection XADDs the K
 //   entries in pipelines of 1,000 (each awaited); the clock starts at the
-//   first XADD. The group is created at 0 on the empty stream first.
+//   first XADD. Group g is created first, after the warm start's entries.
 //     LA  peer loop (A) + the ioredis publisher.
 //     LB1 eventwire default options + the ioredis publisher.
 //     LB2 eventwire { concurrency: 64 } + the ioredis publisher.
@@ -45,7 +46,16 @@
 //         outstanding, and consumes them (B1 / B2 options).
 // Alternation: every round runs every contender once, in an order rotated
 // each round; one unrecorded warm-up round with --warmup-k events first; a
-// forced GC before each run, outside the clock. The table gives the median
+// forced GC before each run, outside the clock.
+// Warm start: every run first sends --run-warm-k entries of the same stream
+// through a group of its own (`warm`), with the connection (peer) or bus
+// (eventwire) and the handler the run then uses, and only then starts the
+// clock on group g. A run's connection or bus is new, and code V8 optimized
+// around the previous run's objects is thrown away once they are collected
+// ("weak objects" in --trace-deopt): without this, every run measured
+// TurboFan recompiling the hot path (for eventwire ~25 functions, 50-100 ms
+// of CPU on the helper threads in a 0.2 s run), not a consumer that runs
+// for hours. Both contenders get the same warm start. The table gives the median
 // events/s over the rounds and the median of the per-round ratios to the
 // peer of the same mode (A for drain, LA for live and publish).
 // Also per run: this process's CPU (JS thread and other threads - the
@@ -81,6 +91,7 @@ const O = {
   rounds: num('rounds', 3),
   k: num('k', 50000),
   warmupK: num('warmup-k', 5000),
+  runWarmK: num('run-warm-k', 5000),
   maxSeconds: num('max-seconds', 170),
   runTimeoutS: num('run-timeout', 30),
   live: args.live !== 'false',
@@ -109,6 +120,7 @@ const PAYLOAD_JSON = JSON.stringify(PAYLOAD); // 127 bytes
 const PUB_SOURCE = 'bench-publisher';
 const PUB_INSTANCE = 'bench-publisher-1'; // not any bus's instance: a "remote" event for the relay
 const GROUP = 'g';
+const WARM_GROUP = 'warm';
 
 // ---- environment ---------------------------------------------------------------
 
@@ -224,11 +236,11 @@ function deferred() {
 // ---- the contenders ----------------------------------------------------------------
 
 /** The peer: a hand-written ioredis XREADGROUP/XACK loop. */
-async function peerLoop(conn, stream, k, handler, stop) {
+async function peerLoop(conn, stream, k, handler, stop, group = GROUP) {
   let ack = null;
   let handled = 0;
   while (handled < k && !stop.stopped) {
-    const res = await conn.xreadgroup('GROUP', GROUP, 'c1', 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', stream, '>');
+    const res = await conn.xreadgroup('GROUP', group, 'c1', 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', stream, '>');
     if (!res) continue;
     const entries = res[0][1];
     const ids = new Array(entries.length);
@@ -240,7 +252,7 @@ async function peerLoop(conn, stream, k, handler, stop) {
       ids[j] = id;
     }
     handled += entries.length;
-    if (ids.length) ack = conn.xack(stream, GROUP, ...ids); // pipelined with the next XREADGROUP
+    if (ids.length) ack = conn.xack(stream, group, ...ids); // pipelined with the next XREADGROUP
   }
   if (ack) await ack;
 }
@@ -266,11 +278,44 @@ const CONTENDERS = [
 ];
 const PEER_OF = { drain: 'A', live: 'LA', publish: 'LA' };
 
+// The no-op handlers: one pair for the process, as an application has one
+// (a handler made per run would die with its run, and the optimized code
+// that inlined it with it). `counting` is the current run's counter.
+let counting = () => {};
+const noopOne = async () => counting(1);
+const noopAny = async (e) => counting(Array.isArray(e) ? e.length : 1);
+
+/** Warm start (see the top): `n` entries through the warm group with the
+ * run's own connection or bus and handler. */
+async function warmStart(c, n, conn, bus, stream, stop) {
+  if (n <= 0) return;
+  if (c.peer) {
+    counting = () => {};
+    await peerLoop(conn, stream, n, noopOne, stop, WARM_GROUP);
+    return;
+  }
+  let seen = 0;
+  const done = deferred();
+  counting = (m) => {
+    seen += m;
+    if (seen >= n) done.resolve();
+  };
+  const warm = bus.consume('bench.*', EW_OPTS[c.ew].batchSize ? noopAny : noopOne, { group: WARM_GROUP, ...EW_OPTS[c.ew] });
+  const timer = setTimeout(() => done.resolve(), O.runTimeoutS * 1000);
+  await done.promise;
+  clearTimeout(timer);
+  await warm.close();
+  if (seen < n) throw new Error(`warm start: ${seen}/${n} entries handled`);
+}
+
 /** One run of one contender; resolves its measurement. */
-async function runOne(c, k, round, mon) {
+async function runOne(c, k, round, mon, warmK = O.runWarmK) {
   const stream = `bench:consume:r${round}:${c.id}`;
   await mon.del(stream);
-  await mon.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
+  // The warm group's entries first, then group g from after them.
+  await mon.xgroup('CREATE', stream, WARM_GROUP, '0', 'MKSTREAM');
+  if (warmK > 0) await publishEntries(mon, stream, warmK);
+  await mon.xgroup('CREATE', stream, GROUP, '$');
   if (c.mode === 'drain') await publishEntries(mon, stream, k);
   const res = { id: c.id, round, k, valid: true, problems: [] };
   let calls = 0;
@@ -279,8 +324,6 @@ async function runOne(c, k, round, mon) {
     calls += n;
     if (calls >= k) all.resolve();
   };
-  const noopOne = async () => count(1);
-  const noopAny = async (e) => count(Array.isArray(e) ? e.length : 1);
   const stop = { stopped: false };
   const deadline = Date.now() + O.runTimeoutS * 1000;
   const timer = setTimeout(() => {
@@ -310,6 +353,8 @@ async function runOne(c, k, round, mon) {
       pubConn = client();
       await pubConn.ping();
     }
+    await warmStart(c, warmK, conn, bus, stream, stop);
+    counting = count;
     gc();
     await mon.config('RESETSTAT');
     const cpu0 = cpuSnap();
