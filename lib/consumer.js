@@ -33,7 +33,7 @@ const DEFAULTS = {
   ackTimeoutMs: 30000,
   startFrom: '$',
   closeTimeoutMs: 10000,
-  prefetch: 1024,
+  prefetch: 2048,
 };
 const HOLD_MS = 50; // a consumer holds about this much work (Redis reads)
 const HOLD_START = 8; // ... and this many entries before it has a pace

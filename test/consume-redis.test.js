@@ -782,7 +782,7 @@ test('slow handlers hold little: two consumers of one group share a burst (prefe
   await waitGroups(server, ['g']);
   await Promise.all(range(0, 60).map((n) => pub.publish('work.x', { n })));
   await waitFor(() => handled.a.length + handled.b.length === 60, { timeoutMs: 10000, what: 'all 60 handled' });
-  // With the default prefetch (256) a greedy consumer would take the whole
+  // With the default prefetch (2048) a greedy consumer would take the whole
   // burst; at 15 ms per event each holds only a few.
   expect(handled.a.length).toBeGreaterThanOrEqual(15);
   expect(handled.b.length).toBeGreaterThanOrEqual(15);

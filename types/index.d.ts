@@ -720,7 +720,7 @@ export interface ConsumeOptions {
    * batchSize), 1..100,000. It holds about 50 ms of work at the handler's
    * measured pace, up to this, so fast handlers read in large batches and
    * slow ones leave events to other consumers of the group. Embedded
-   * consumers take only what they can run. @default 1024 */
+   * consumers take only what they can run. @default 2048 */
   prefetch?: number;
 }
 
