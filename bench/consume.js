@@ -287,36 +287,43 @@ const noopAny = async (e) => counting(Array.isArray(e) ? e.length : 1);
 
 /** Warm start (see the top): `n` entries through the warm group with the
  * run's own connection or bus and handler. */
-async function warmStart(c, n, conn, bus, stream, stop) {
+async function warmStart(c, n, conn, bus, stream) {
   if (n <= 0) return;
-  if (c.peer) {
-    counting = () => {};
-    await peerLoop(conn, stream, n, noopOne, stop, WARM_GROUP);
-    return;
-  }
   let seen = 0;
   const done = deferred();
   counting = (m) => {
     seen += m;
     if (seen >= n) done.resolve();
   };
-  const warm = bus.consume('bench.*', EW_OPTS[c.ew].batchSize ? noopAny : noopOne, { group: WARM_GROUP, ...EW_OPTS[c.ew] });
-  const timer = setTimeout(() => done.resolve(), O.runTimeoutS * 1000);
-  await done.promise;
-  clearTimeout(timer);
-  await warm.close();
-  if (seen < n) throw new Error(`warm start: ${seen}/${n} entries handled`);
+  const stop = { stopped: false };
+  const timer = setTimeout(() => {
+    stop.stopped = true;
+    done.resolve();
+  }, O.runTimeoutS * 1000);
+  try {
+    if (c.peer) {
+      await peerLoop(conn, stream, n, noopOne, stop, WARM_GROUP);
+    } else {
+      const warm = bus.consume('bench.*', EW_OPTS[c.ew].batchSize ? noopAny : noopOne, { group: WARM_GROUP, ...EW_OPTS[c.ew] });
+      await done.promise;
+      await warm.close();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (seen < n) throw new Error(`warm start: ${seen}/${n} entries handled within --run-timeout`);
 }
 
 /** One run of one contender; resolves its measurement. */
 async function runOne(c, k, round, mon, warmK = O.runWarmK) {
   const stream = `bench:consume:r${round}:${c.id}`;
   await mon.del(stream);
-  // The warm group's entries first, then group g from after them.
+  // The warm group's entries first, then group g from after them; the run's
+  // own entries (drain) only after the warm start, so a warm consumer that
+  // reads ahead (eventwire prefetches) finds nothing past the warm ones.
   await mon.xgroup('CREATE', stream, WARM_GROUP, '0', 'MKSTREAM');
   if (warmK > 0) await publishEntries(mon, stream, warmK);
   await mon.xgroup('CREATE', stream, GROUP, '$');
-  if (c.mode === 'drain') await publishEntries(mon, stream, k);
   const res = { id: c.id, round, k, valid: true, problems: [] };
   let calls = 0;
   const all = deferred();
@@ -325,11 +332,8 @@ async function runOne(c, k, round, mon, warmK = O.runWarmK) {
     if (calls >= k) all.resolve();
   };
   const stop = { stopped: false };
-  const deadline = Date.now() + O.runTimeoutS * 1000;
-  const timer = setTimeout(() => {
-    stop.stopped = true;
-    all.resolve();
-  }, O.runTimeoutS * 1000);
+  let deadline = 0;
+  let timer = null;
 
   let conn = null;
   let pubConn = null;
@@ -353,8 +357,27 @@ async function runOne(c, k, round, mon, warmK = O.runWarmK) {
       pubConn = client();
       await pubConn.ping();
     }
-    await warmStart(c, warmK, conn, bus, stream, stop);
+    try {
+      await warmStart(c, warmK, conn, bus, stream);
+    } catch (err) {
+      res.problems.push(err.message);
+      res.valid = false;
+      return res;
+    }
+    if (c.mode === 'drain') {
+      const relayed0 = bus ? bus.stats().engine.redisRelayed : 0;
+      await publishEntries(mon, stream, k);
+      // The bus's relay reads them too (it fans out what the stream gets):
+      // done before the clock, as when the bus started after them.
+      const until = Date.now() + 10000;
+      while (bus && bus.stats().engine.redisRelayed - relayed0 < k && Date.now() < until) await sleep(5);
+    }
     counting = count;
+    deadline = Date.now() + O.runTimeoutS * 1000;
+    timer = setTimeout(() => {
+      stop.stopped = true;
+      all.resolve();
+    }, O.runTimeoutS * 1000);
     gc();
     await mon.config('RESETSTAT');
     const cpu0 = cpuSnap();
