@@ -98,7 +98,9 @@ function idAfter(a, b) {
 }
 
 // A first-in first-out list whose take() does not shift the whole array (a
-// consumer takes one entry at a time from a few hundred).
+// consumer takes one entry at a time from a few hundred; an embedded
+// group's log hands out one at a time from up to 100,000, where shift()
+// and splice(0, n) copied the whole array each time).
 class Fifo {
   constructor() {
     this.items = [];
@@ -111,6 +113,19 @@ class Fifo {
 
   push(list) {
     for (const x of list) this.items.push(x);
+  }
+
+  /** Puts `list` back in front, in its order. */
+  unshift(list) {
+    if (list.length <= this.head) {
+      this.head -= list.length;
+      for (let i = 0; i < list.length; i++) this.items[this.head + i] = list[i];
+      return;
+    }
+    const rest = this.items.slice(this.head);
+    this.items.length = 0; // see take()
+    this.items = list.concat(rest);
+    this.head = 0;
   }
 
   take(n) {

@@ -4,7 +4,7 @@
 // every consumer of the group in this process (lib/consumer.js runs them).
 const native = require('./native');
 const { makeError } = require('./errors');
-const { idAfter } = require('./consumer');
+const { idAfter, Fifo } = require('./consumer');
 
 const EMBEDDED_LOG_MAX = 100000;
 const DLQ_MAX = 10000;
@@ -16,7 +16,7 @@ class EmbeddedGroup {
     this.patterns = patterns;
     this.matcher = new native.Matcher(bus.delimiter || '.');
     patterns.forEach((p, i) => this.matcher.add(p, i));
-    this.log = []; // entries not yet given to a consumer: { id, envelope, deliveries }
+    this.log = new Fifo(); // entries not yet given to a consumer: { id, envelope, deliveries }
     this.pending = new Map(); // id -> { entry, consumer }
     this.consumers = [];
     this.next = 0; // round-robin
@@ -59,10 +59,10 @@ class EmbeddedGroup {
     if (!this.matches(envelope.type)) return;
     if (this.startFrom !== '$' && this.startFrom !== '0' && !idAfter(envelope.id, this.startFrom)) return;
     if (this.log.length >= EMBEDDED_LOG_MAX) {
-      this.log.shift(); // bounded: the oldest unconsumed entry goes, counted
+      this.log.take(1); // bounded: the oldest unconsumed entry goes, counted
       this.overflow++;
     }
-    this.log.push({ id: envelope.id, envelope, deliveries: 1 });
+    this.log.push([{ id: envelope.id, envelope, deliveries: 1 }]);
     this.pull();
   }
 
@@ -88,7 +88,7 @@ class EmbeddedGroup {
         const c = this.consumers[(this.next + k) % this.consumers.length];
         const room = c.capacity();
         if (room <= 0) continue;
-        const entries = this.log.splice(0, room);
+        const entries = this.log.take(room);
         for (const e of entries) this.pending.set(e.id, { entry: e, consumer: c });
         this.next = (this.next + k + 1) % this.consumers.length;
         c._give(entries);
@@ -109,7 +109,7 @@ class EmbeddedGroup {
   release(consumer, entries, tried) {
     for (const e of entries) this.pending.delete(e.id);
     // A tried entry counts its try for maxRetries at the next consumer (starts, as Redis groups count them).
-    this.log.unshift(...entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0), starts: (e.starts || 0) + (tried ? 1 : 0) })));
+    this.log.unshift(entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0), starts: (e.starts || 0) + (tried ? 1 : 0) })));
     setImmediate(() => this.pull());
   }
 
@@ -152,7 +152,7 @@ class EmbeddedGroup {
         const i = group.dlq.findIndex((d) => d.id === id);
         if (i < 0) return Promise.reject(makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`));
         const [d] = group.dlq.splice(i, 1);
-        group.log.push({ id: d.id, envelope: d.envelope, deliveries: 1 });
+        group.log.push([{ id: d.id, envelope: d.envelope, deliveries: 1 }]);
         group.pull();
         return Promise.resolve(true);
       },

@@ -706,3 +706,24 @@ describe('getSubscriberStats', () => {
     ]);
   });
 });
+
+describe('the embedded log', () => {
+  test('bounded at 100,000 unconsumed events: the oldest go, counted as overflow; the rest are handled in order', async () => {
+    const b = bus();
+    const seen = [];
+    const c = b.consume('job.*', (e) => {
+      seen.push(e.data);
+    }, { group: 'big', consumer: 'c1' });
+    c.pause();
+    const n = 100005;
+    for (let i = 0; i < n; i++) b.emit('job.x', i);
+    const [s] = b.getSubscriberStats();
+    expect([s.lag, s.overflow]).toEqual([100000, 5]);
+    c.resume();
+    await until(() => seen.length === 100000, 'the log drained', 20000);
+    expect(seen[0]).toBe(5);
+    expect(seen[seen.length - 1]).toBe(n - 1);
+    expect(seen.every((v, i) => v === i + 5)).toBe(true);
+    expect(b.getSubscriberStats()[0].lag).toBe(0);
+  });
+});

@@ -85,6 +85,31 @@ describe('Fifo', () => {
   });
 });
 
+describe('Fifo.unshift (an embedded group gives entries back in front)', () => {
+  test('into the room before the head: no copy, order kept', () => {
+    const q = new Fifo();
+    q.push([1, 2, 3, 4, 5]);
+    expect(q.take(3)).toEqual([1, 2, 3]);
+    const items = q.items;
+    q.unshift(['a', 'b']);
+    expect(q.items).toBe(items);
+    expect(q.length).toBe(4);
+    expect(q.take(10)).toEqual(['a', 'b', 4, 5]);
+  });
+
+  test('more than the room: a new array, the old one emptied, order kept', () => {
+    const q = new Fifo();
+    q.push([1, 2, 3]);
+    expect(q.take(1)).toEqual([1]);
+    const old = q.items;
+    q.unshift(['a', 'b', 'c']);
+    expect(old.length).toBe(0);
+    expect(q.take(10)).toEqual(['a', 'b', 'c', 2, 3]);
+    q.unshift([]);
+    expect(q.length).toBe(0);
+  });
+});
+
 describe('a consumer\'s held entries', () => {
   let bus;
   afterEach(() => bus && bus.close());
