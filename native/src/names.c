@@ -71,11 +71,19 @@ int ew__split(const char *s, size_t len, const char *delim, size_t dlen,
   size_t n = 0, start = 0, i = 0;
   int prev_globstar = 0;
   for (;;) {
-    int at_end = (i == len);
-    if (!at_end && !(len - i >= dlen && memcmp(s + i, delim, dlen) == 0)) {
+    /* i: the next delimiter at or after i, or len. memchr for its first
+     * byte (a per-byte memcmp call was most of a group read's matching). */
+    for (;;) {
+      const char *d = memchr(s + i, delim[0], len - i);
+      if (!d) {
+        i = len;
+        break;
+      }
+      i = (size_t)(d - s);
+      if (len - i >= dlen && (dlen == 1 || memcmp(d + 1, delim + 1, dlen - 1) == 0)) break;
       i++;
-      continue;
     }
+    int at_end = (i == len);
     size_t sl = i - start;
     if (sl == 0 || n == EW_SEGMENTS_MAX) return bad;
     int star = (sl == 1 && s[start] == '*');
@@ -130,9 +138,10 @@ int ew__pattern_match(const char *pattern, size_t plen, const char *name, size_t
   /* ok[i][j]: the first i pattern segments match the first j name segments.
    * O(pn x nn), whatever the number of "**". */
   unsigned char ok[EW_SEGMENTS_MAX + 1][EW_SEGMENTS_MAX + 1];
-  memset(ok, 0, sizeof ok);
+  memset(ok[0], 0, nn + 1); /* only the cells used: the whole table was 1 KB per match */
   ok[0][0] = 1;
   for (size_t i = 1; i <= pn; i++) {
+    memset(ok[i], 0, nn + 1);
     const char *ps = pattern + poff[i - 1];
     int star = pl[i - 1] == 1 && ps[0] == '*';
     int globstar = pl[i - 1] == 2 && ps[0] == '*' && ps[1] == '*';

@@ -56,12 +56,23 @@ static void ew__group_record(ew__buf_t *b, const char *rid, size_t rid_len, cons
     ew__buf_add(b, "\x1f", 1);
     ew__envelope_json(b, f);
   } else {
+    /* One reservation for the record's fields and separators, then plain
+     * copies (16 ew__buf_add calls per entry were a tenth of a read). */
     const char *part[] = {f->type, f->ts, f->source, f->priority, f->version, f->metadata, f->data};
     const size_t part_len[] = {f->type_len, f->ts_len, f->source_len, f->priority_len, f->version_len, f->metadata_len, f->data_len};
-    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
-      if (i) ew__buf_add(b, "\x1f", 1);
-      ew__buf_add(b, part[i], part_len[i]);
+    enum { EW__PARTS = sizeof part / sizeof part[0] };
+    size_t need = EW__PARTS; /* 6 US + the RS */
+    for (size_t i = 0; i < EW__PARTS; i++) need += part_len[i];
+    if (ew__buf_reserve(b, need)) return;
+    char *p = b->data + b->len;
+    for (size_t i = 0; i < EW__PARTS; i++) {
+      if (i) *p++ = '\x1f';
+      if (part_len[i]) memcpy(p, part[i], part_len[i]);
+      p += part_len[i];
     }
+    *p++ = '\x1e';
+    b->len = (size_t)(p - b->data);
+    return;
   }
   ew__buf_add(b, "\x1e", 1);
 }
