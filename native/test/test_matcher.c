@@ -231,6 +231,43 @@ static void test_limits(void) {
   ew__matcher_destroy(m);
 }
 
+/* Segment offsets from ew__split (memchr on the delimiter's first byte,
+ * then the rest): a first byte inside a segment, runs longer than the
+ * delimiter, one-byte delimiters. And ew__pattern_match on those. */
+static void test_split_segments(void) {
+  size_t off[EW_SEGMENTS_MAX], len[EW_SEGMENTS_MAX], n = 0;
+  CHECK_EQ_INT(ew__split("a:b::c", 6, "::", 2, 0, off, len, &n), 0);
+  CHECK_EQ_INT((int)n, 2);
+  CHECK_EQ_INT((int)off[0], 0);
+  CHECK_EQ_INT((int)len[0], 3);
+  CHECK_EQ_INT((int)off[1], 5);
+  CHECK_EQ_INT((int)len[1], 1);
+  CHECK_EQ_INT(ew__split("a:::b", 5, "::", 2, 0, off, len, &n), 0); /* "a", ":b" */
+  CHECK_EQ_INT((int)n, 2);
+  CHECK_EQ_INT((int)off[1], 3);
+  CHECK_EQ_INT((int)len[1], 2);
+  CHECK_EQ_INT(ew__split("x.yy.z", 6, ".", 1, 0, off, len, &n), 0);
+  CHECK_EQ_INT((int)n, 3);
+  CHECK_EQ_INT((int)off[1], 2);
+  CHECK_EQ_INT((int)len[1], 2);
+  CHECK_EQ_INT((int)off[2], 5);
+  CHECK_EQ_INT((int)len[2], 1);
+  CHECK_EQ_INT(ew__split("abc", 3, ".", 1, 0, off, len, &n), 0);
+  CHECK_EQ_INT((int)n, 1);
+  CHECK_EQ_INT((int)len[0], 3);
+  CHECK_EQ_INT(ew__split("a.", 2, ".", 1, 0, off, len, &n), EW_EEVENT_NAME);
+  CHECK_EQ_INT(ew__split("a-=b-=-=c", 9, "-=", 2, 0, off, len, &n), EW_EEVENT_NAME); /* an empty segment */
+  CHECK_EQ_INT(ew__split("a-=b-c", 6, "-=", 2, 0, off, len, &n), 0);
+  CHECK_EQ_INT((int)n, 2);
+  CHECK_EQ_INT((int)len[1], 3); /* "b-c": '-' alone is no delimiter */
+  CHECK_EQ_INT(ew__pattern_match("a:b::*", 6, "a:b::c", 6, "::"), 1);
+  CHECK_EQ_INT(ew__pattern_match("a:b::*", 6, "a::b::c", 7, "::"), 0);
+  CHECK_EQ_INT(ew__pattern_match("*::c", 4, "a:b::c", 6, "::"), 1);
+  CHECK_EQ_INT(ew__pattern_match("**", 2, "a.b.c", 5, NULL), 1);
+  CHECK_EQ_INT(ew__pattern_match("a.**.c", 6, "a.c", 3, NULL), 1);
+  CHECK_EQ_INT(ew__pattern_match("a.*.c", 5, "a.c", 3, NULL), 0);
+}
+
 static void test_multichar_delimiter(void) {
   CHECK_EQ_INT(name_ok("a::b", "::"), 0);
   CHECK_EQ_INT(name_ok("a:b", "::"), 0);   /* one segment */
@@ -699,6 +736,7 @@ int main(void) {
   RUN(test_patterns);
   RUN(test_limits);
   RUN(test_multichar_delimiter);
+  RUN(test_split_segments);
   RUN(test_add_remove);
   RUN(test_ee2_semantics);
   RUN(test_dedupe);
