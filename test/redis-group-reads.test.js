@@ -1,0 +1,99 @@
+'use strict';
+// How a Redis group's reads are paced (lib/redis-group.js pull()), against
+// a stand-in for the bus's engine seam (_groupRead and friends): behind the
+// stream's end several reads are out at once; at the end, one at a time,
+// so each relay notice does not send a read of its own (the real thing is
+// covered end to end in consume-redis.test.js).
+const { RedisGroup } = require('../lib/redis-group');
+const { Consumer, normalize } = require('../lib/consumer');
+
+const DATA = JSON.stringify({ n: 1 });
+let seq = 0;
+function records(n) {
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const id = `${1733600000000 + seq++}-0`;
+    s += `${id}\x1f${id}\x1fjob.run\x1f1733600000000\x1fsvc\x1f\x1f\x1f\x1f${DATA}\x1e`;
+  }
+  return s;
+}
+
+function setup() {
+  const reads = []; // { count, resolve }
+  const bus = {
+    delimiter: '.',
+    _checkPattern() {},
+    _redisUp: () => true,
+    _redisStream: () => 's',
+    _redisReady: () => Promise.resolve(),
+    _redis: (args) => Promise.resolve(args[0] === 'XINFO' ? [] : 1),
+    _groupRead: (group, consumer, count) => new Promise((resolve) => reads.push({ count: Number(count), resolve })),
+    _report: (err) => {
+      throw err;
+    },
+  };
+  const handled = [];
+  const handler = (e) => {
+    handled.push(e.id);
+  };
+  const { patterns, options } = normalize(bus, 'job.*', handler, { group: 'g', prefetch: 1024 });
+  const group = new RedisGroup(bus, 'g', patterns, options);
+  const consumer = new Consumer(group, 'c1', handler, options);
+  return { reads, group, consumer, handled };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+async function settle(read, n) {
+  read.resolve(records(n));
+  await tick();
+}
+
+test('behind the end of the stream several reads are out; at the end one, and a notice waits for it', async () => {
+  const { reads, group, consumer, handled } = setup();
+  group.attach(consumer);
+  await tick();
+  expect(reads.length).toBe(1); // no pace yet: a small first read
+  await settle(reads[0], reads[0].count); // full: more is there
+  await tick();
+  const out = reads.length - 1;
+  expect(out).toBeGreaterThan(1); // pipelined
+  // Every read out comes back short: the end of the stream.
+  for (let i = 1; i < reads.length; i++) reads[i].resolve(records(2));
+  await tick();
+  await tick();
+  const before = reads.length;
+  expect(before - 1 - out).toBeLessThanOrEqual(1); // at most one read after them
+  // Relay notices while that read is out send nothing more.
+  group.pull();
+  group.pull();
+  group.pull();
+  expect(reads.length).toBe(before);
+  // It comes back (empty): the next one goes only then.
+  reads[before - 1].resolve('');
+  await tick();
+  group.pull();
+  expect(reads.length).toBe(before + 1);
+  group.pull();
+  expect(reads.length).toBe(before + 1);
+  expect(handled.length).toBe(reads[0].count + 2 * out);
+  group.closed = true;
+  clearInterval(group.timer);
+});
+
+test('a full read ends the one-at-a-time pace', async () => {
+  const { reads, group, consumer } = setup();
+  group.attach(consumer);
+  await tick();
+  await settle(reads[0], 1); // short: at the end
+  await tick();
+  const n = reads.length;
+  for (let i = 1; i < n; i++) reads[i].resolve('');
+  await tick();
+  group.pull();
+  const last = reads[reads.length - 1];
+  await settle(last, last.count); // full again: behind
+  await tick();
+  expect(reads.length - reads.indexOf(last) - 1).toBeGreaterThan(1);
+  group.closed = true;
+  clearInterval(group.timer);
+});
