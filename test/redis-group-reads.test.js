@@ -6,6 +6,13 @@
 // covered end to end in consume-redis.test.js).
 const { RedisGroup } = require('../lib/redis-group');
 const { Consumer, normalize } = require('../lib/consumer');
+const native = require('../lib/native');
+
+const groups = [];
+afterEach(() => {
+  groups.splice(0).forEach((g) => g.destroy()); // its native matcher too
+  expect(native.allocLive()).toBe(0);
+});
 
 const DATA = JSON.stringify({ n: 1 });
 let seq = 0;
@@ -38,6 +45,7 @@ function setup() {
   };
   const { patterns, options } = normalize(bus, 'job.*', handler, { group: 'g', prefetch: 1024 });
   const group = new RedisGroup(bus, 'g', patterns, options);
+  groups.push(group);
   const consumer = new Consumer(group, 'c1', handler, options);
   return { reads, group, consumer, handled };
 }
@@ -76,8 +84,6 @@ test('behind the end of the stream several reads are out; at the end one, and a 
   group.pull();
   expect(reads.length).toBe(before + 1);
   expect(handled.length).toBe(reads[0].count + 2 * out);
-  group.closed = true;
-  clearInterval(group.timer);
 });
 
 test('a full read ends the one-at-a-time pace', async () => {
@@ -94,6 +100,4 @@ test('a full read ends the one-at-a-time pace', async () => {
   await settle(last, last.count); // full again: behind
   await tick();
   expect(reads.length - reads.indexOf(last) - 1).toBeGreaterThan(1);
-  group.closed = true;
-  clearInterval(group.timer);
 });

@@ -11,6 +11,11 @@ const { EventBus } = require('../lib');
 const { takePending } = require('../lib/engine-messages');
 const { Fifo, HELD_REBUILD } = require('../lib/consumer');
 const { waitFor } = require('./helpers/net');
+const native = require('../lib/native');
+
+afterAll(() => {
+  expect(native.allocLive()).toBe(0); // every bus here was closed
+});
 
 describe('takePending', () => {
   test('hands over the callbacks and leaves the stored entry empty', () => {
