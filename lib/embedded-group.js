@@ -4,7 +4,7 @@
 // every consumer of the group in this process (lib/consumer.js runs them).
 const native = require('./native');
 const { makeError } = require('./errors');
-const { idAfter, Fifo } = require('./consumer');
+const { idAfter, Fifo, HELD_REBUILD } = require('./consumer');
 
 const EMBEDDED_LOG_MAX = 100000;
 const DLQ_MAX = 10000;
@@ -18,6 +18,7 @@ class EmbeddedGroup {
     patterns.forEach((p, i) => this.matcher.add(p, i));
     this.log = new Fifo(); // entries not yet given to a consumer: { id, envelope, deliveries }
     this.pending = new Map(); // id -> { entry, consumer }
+    this.settled = 0; // entries deleted from pending since it was last copied (forget())
     this.consumers = [];
     this.next = 0; // round-robin
     this.deadLetterOn = deadLetter !== false;
@@ -101,21 +102,32 @@ class EmbeddedGroup {
   started() {}
 
   ack(consumer, entries) {
+    this.forget(entries);
+  }
+
+  // Out of pending; a fresh Map every HELD_REBUILD deletes, as Consumer._drop
+  // does for the same reason (V8 keeps a Map's replaced tables, and what
+  // they held, until a full GC).
+  forget(entries) {
     for (const e of entries) this.pending.delete(e.id);
+    if ((this.settled += entries.length) >= HELD_REBUILD) {
+      this.settled = 0;
+      this.pending = new Map(this.pending);
+    }
   }
 
   // Entries a consumer gives back (closing): first in line again; `tried`
   // ones count the delivery they had.
   release(consumer, entries, tried) {
-    for (const e of entries) this.pending.delete(e.id);
+    this.forget(entries);
     // A tried entry counts its try for maxRetries at the next consumer (starts, as Redis groups count them).
     this.log.unshift(entries.map((e) => ({ ...e, deliveries: e.deliveries + (tried ? 1 : 0), starts: (e.starts || 0) + (tried ? 1 : 0) })));
     setImmediate(() => this.pull());
   }
 
   deadLetter(consumer, entries, err, attempts) {
+    this.forget(entries);
     for (const e of entries) {
-      this.pending.delete(e.id);
       if (!this.deadLetterOn) continue;
       if (this.dlq.length >= DLQ_MAX) this.dlq.shift();
       this.dlq.push({

@@ -119,19 +119,22 @@ describe('a consumer\'s held entries', () => {
   let bus;
   afterEach(() => bus && bus.close());
 
-  test(`_held is a fresh Map after ${HELD_REBUILD} entries were dropped, and nothing is lost`, async () => {
+  test(`_held (and the embedded group's pending) is a fresh Map after ${HELD_REBUILD} entries were dropped, and nothing is lost`, async () => {
     bus = new EventBus({ source: 'svc' });
     const seen = new Set();
     const c = bus.consume('job.*', (e) => {
       seen.add(e.data.n);
     }, { group: 'g', concurrency: 4 });
     const first = c._held;
+    const firstPending = c.group.pending; // the embedded group's own map, copied the same way
     const n = HELD_REBUILD + 500;
     for (let i = 0; i < n; i++) bus.emit('job.run', { n: i });
     await waitFor(() => seen.size === n, { what: `${n} handled`, timeoutMs: 10000 });
     await waitFor(() => c.stats().processed === n, { what: 'all acked', timeoutMs: 5000 });
     expect(c._held).not.toBe(first);
     expect(c._held.size).toBe(0);
+    expect(c.group.pending).not.toBe(firstPending);
+    expect(c.group.pending.size).toBe(0);
     expect(c.stats().failed).toBe(0);
   });
 });
