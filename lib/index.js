@@ -527,7 +527,8 @@ class EventBus extends EventEmitter2 {
     trackLive(this);
   }
 
-  // "<req> <id>\n" per publish() that got its id (a burst per message).
+  // Resolves once Redis is up (at once without Redis); rejects when the
+  // engine gives up on it (lib/engine-messages.js settles the waiters).
   _redisReady() {
     const r = this[kState].redis;
     if (r.state === 'off' || r.state === 'ready') return Promise.resolve();
