@@ -78,6 +78,7 @@ class RedisGroup {
     this.ackRound = null; // { ids, done }: the acks of this turn, sent on the next
     this.again = new Set();
     this.atTip = new Set(); // consumers whose last read came back short: at the stream's end
+    this.sparse = new Set(); // consumers whose last read was mostly entries the patterns leave out
     this.info = { lag: 0, pending: 0 };
     this.overflow = 0;
     this.closed = false;
@@ -113,7 +114,15 @@ class RedisGroup {
 
   detach(consumer) {
     this.consumers = this.consumers.filter((c) => c !== consumer);
+    this.forget(consumer);
+  }
+
+  // A detached consumer's read bookkeeping (fetched() puts back what a read
+  // still out counts, and removes it once none is).
+  forget(consumer) {
     this.atTip.delete(consumer);
+    this.sparse.delete(consumer);
+    this.again.delete(consumer);
   }
 
   // New entries (relay), room freed (acks), or the periodic tick. Nothing
@@ -148,7 +157,11 @@ class RedisGroup {
         if (out) this.again.add(c);
         continue;
       }
-      this.fetch(c, Math.min(room, chunk));
+      // Where the patterns leave most entries out, a read of what the
+      // consumer has room for would crawl through the stream (the engine
+      // acks the rest unseen): READ_MAX entries, one read at a time (the
+      // count asked leaves no room for a second).
+      this.fetch(c, this.sparse.has(c) ? Math.max(READ_MAX, Math.min(room, chunk)) : Math.min(room, chunk));
     }
   }
 
@@ -165,20 +178,30 @@ class RedisGroup {
   }
 
   fetched(c, count) {
+    const out = this.fetching.get(c) - 1;
+    if (out === 0 && !this.consumers.includes(c)) { // detached: nothing of it kept
+      this.fetching.delete(c);
+      this.asked.delete(c);
+      return;
+    }
     this.asked.set(c, this.asked.get(c) - count);
-    this.fetching.set(c, this.fetching.get(c) - 1);
+    this.fetching.set(c, out);
     if (this.again.delete(c)) this.pull();
   }
 
-  // Entries the engine already filtered, as records (native/src/redis_group.c)
+  // Entries the engine already filtered, after how many Redis returned
+  // (native/src/redis_group.c):
+  //   <entries returned> RS, then per entry taken
   //   <stream id> US <event id> US <the event's fields> RS
   // split here without parsing: the envelope is built when its handler is
   // about to run (recordEnvelope), so what a consumer holds is strings, not
   // object trees the garbage collector copies on every scavenge.
   give(c, text, deliveries, asked = 0) {
     const give = [];
+    const head = text.indexOf('\x1e');
+    const returned = head > 0 ? Number(text.slice(0, head)) : 0;
     let records = 0;
-    for (let at = 0; at < text.length;) {
+    for (let at = head + 1; at < text.length;) {
       const a = text.indexOf('\x1f', at);
       const b = text.indexOf('\x1f', a + 1);
       const end = text.indexOf('\x1e', b + 1);
@@ -188,11 +211,13 @@ class RedisGroup {
       if (!c._held.has(id)) give.push({ id, rid: text.slice(at, a), envelope: null, record: text.slice(b + 1, end), deliveries, own: true });
       at = end + 1;
     }
-    // Fewer than asked: the end of the stream (or entries the engine left
-    // out for this group's patterns: then reads just go one at a time).
-    if (records < asked) this.atTip.add(c);
+    // Fewer than asked: the end of the stream.
+    if (returned < asked) this.atTip.add(c);
     else this.atTip.delete(c);
-    this.hand(c, give, text.length > 0);
+    if (records * 2 < returned) this.sparse.add(c);
+    else this.sparse.delete(c);
+    if (!this.consumers.includes(c)) this.forget(c); // closed while the read was out
+    this.hand(c, give, returned > 0);
   }
 
   // The envelope of an entry give() left as a record (Consumer._event).

@@ -535,6 +535,23 @@ test("startFrom '0' gets the events published before the group existed, '$' only
   expect(native.allocLive()).toBe(0);
 });
 
+test('a group whose patterns match a few entries of a long backlog gets through it at once (reads the patterns leave empty are not the end of the stream)', async () => {
+  const server = await startRedis();
+  const pub = await openBus(server);
+  for (let i = 0; i < 5000; i++) pub.emit('noise.x', { i });
+  await Promise.all(range(0, 5).map((n) => pub.publish('rare.hit', { n }))); // after the noise, on the same connection
+  const bus = await openBus(server);
+  const got = [];
+  bus.consume('rare.*', (e) => { got.push(e.data.n); }, { group: 'rare', startFrom: '0' });
+  // Before: a read of 4 left empty by the patterns looked like the end of
+  // the stream, and the next came with the 1 s tick (~4 entries a second).
+  await waitFor(() => got.length === 5, { timeoutMs: 15000, what: 'the 5 rare events, past 5,000 others' });
+  expect(got).toEqual(range(0, 5));
+  await waitDrained(server, 'rare');
+  await closeBuses(pub, bus);
+  expect(native.allocLive()).toBe(0);
+});
+
 test('close() waits for an in-flight handler and acks it; what was not fetched goes to the next consumer of the group', async () => {
   const server = await startRedis();
   const bus = await openBus(server);

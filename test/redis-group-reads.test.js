@@ -16,8 +16,10 @@ afterEach(() => {
 
 const DATA = JSON.stringify({ n: 1 });
 let seq = 0;
-function records(n) {
-  let s = '';
+// A read's text as the engine writes it: how many entries Redis returned
+// (`returned`, taken or not), then the records of the `n` taken.
+function records(n, returned = n) {
+  let s = `${returned}\x1e`;
   for (let i = 0; i < n; i++) {
     const id = `${1733600000000 + seq++}-0`;
     s += `${id}\x1f${id}\x1fjob.run\x1f1733600000000\x1fsvc\x1f\x1f\x1f\x1f${DATA}\x1e`;
@@ -77,7 +79,7 @@ test('behind the end of the stream several reads are out; at the end one, and a 
   group.pull();
   expect(reads.length).toBe(before);
   // It comes back (empty): the next one goes only then.
-  reads[before - 1].resolve('');
+  reads[before - 1].resolve(records(0));
   await tick();
   group.pull();
   expect(reads.length).toBe(before + 1);
@@ -93,11 +95,52 @@ test('a full read ends the one-at-a-time pace', async () => {
   await settle(reads[0], 1); // short: at the end
   await tick();
   const n = reads.length;
-  for (let i = 1; i < n; i++) reads[i].resolve('');
+  for (let i = 1; i < n; i++) reads[i].resolve(records(0));
   await tick();
   group.pull();
   const last = reads[reads.length - 1];
   await settle(last, last.count); // full again: behind
   await tick();
   expect(reads.length - reads.indexOf(last) - 1).toBeGreaterThan(1);
+});
+
+test('reads whose entries the patterns left out are not the end: the next read goes at once, READ_MAX entries', async () => {
+  const { reads, group, consumer, handled } = setup();
+  group.attach(consumer);
+  await tick();
+  expect(reads.length).toBe(1);
+  const first = reads[0].count;
+  reads[0].resolve(records(0, first)); // Redis returned entries; none taken
+  await tick();
+  await tick();
+  expect(reads.length).toBe(2); // no relay notice, no tick: it read on
+  expect(reads[1].count).toBe(128);
+  reads[1].resolve(records(1, 128)); // still mostly left out (the handler now has a pace: reads may overlap)
+  await tick();
+  await tick();
+  expect(reads.length).toBeGreaterThanOrEqual(3);
+  for (const r of reads.slice(2)) expect(r.count).toBe(128);
+  // Every read out comes back short: the end of the stream.
+  for (const r of reads.slice(2)) r.resolve(records(0, 3));
+  await tick();
+  await tick();
+  const before = reads.length;
+  group.pull();
+  group.pull();
+  expect(reads.length - before).toBeLessThanOrEqual(1); // at the end: one read out
+  expect(handled.length).toBe(1);
+});
+
+test('a consumer closed while its read is out leaves nothing behind in the group', async () => {
+  const { reads, group, consumer } = setup();
+  group.attach(consumer);
+  await tick();
+  group.detach(consumer);
+  reads[0].resolve(records(1, 5));
+  await tick();
+  await tick();
+  expect(group.fetching.has(consumer)).toBe(false);
+  expect(group.asked.has(consumer)).toBe(false);
+  expect(group.atTip.has(consumer)).toBe(false);
+  expect(group.again.has(consumer)).toBe(false);
 });

@@ -311,8 +311,9 @@ int ew_engine_redis_command(ew_engine_t *e, const char *args, size_t len, int n,
  * as above: group, consumer, count, then one or more patterns (n >= 4).
  * Entries outside the patterns, dead letters retried for another group and
  * entries eventwire did not write (counted in bad_records) are XACKed
- * unseen. The answer is EW_MSG_REPLY(req): value 0 with the JSON array
- * [streamId, envelope, streamId, envelope, ...] in stream order, or an error as above. */
+ * unseen. The answer is EW_MSG_REPLY(req): value 0 with a text, the number
+ * of entries Redis returned, RS (0x1e), then one record per entry taken, in
+ * stream order (format in native/src/redis_group.c), or an error as above. */
 int ew_engine_group_read(ew_engine_t *e, const char *args, size_t len, int n, uint32_t req);
 /* Redis mode, what the relay tells the owner besides other instances'
  * events (flags, 0 = nothing more): EW_WATCH_STREAM posts EW_MSG_STREAM

@@ -4,7 +4,10 @@
  * here on the engine thread rather than in JS. Entries the group does not
  * take (a type outside its patterns, a dead letter retried for another
  * group, an entry eventwire did not write) are XACKed at once; the rest go
- * to JS as one text of records, one per entry (US = 0x1f, RS = 0x1e):
+ * to JS as one text: how many entries Redis returned (taken or not, so JS
+ * can tell the end of the stream from a read its patterns left empty),
+ * then one record per entry taken (US = 0x1f, RS = 0x1e):
+ *   <entries returned> RS
  *   <stream id> US <event id> US <type> US <timestamp> US <source> US
  *   <priority> US <version> US <metadata JSON> US <data JSON> RS
  * (absent optional fields empty). JS splits it without parsing and builds
@@ -71,6 +74,7 @@ static void ew__group_record(ew__buf_t *b, const char *rid, size_t rid_len, cons
       p += part_len[i];
     }
     *p++ = '\x1e';
+    *p = '\0'; /* as ew__buf_add leaves it (the reservation has room for it) */
     b->len = (size_t)(p - b->data);
     return;
   }
@@ -106,6 +110,9 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
     size_t n = entries ? entries->elements : 0;
     ew__buf_t b;
     ew__buf_init(&b);
+    char head[24];
+    int head_len = snprintf(head, sizeof head, "%zu\x1e", n);
+    ew__buf_add(&b, head, (size_t)head_len);
     const char **skip = n ? ew__malloc((n + 3) * sizeof *skip) : NULL;
     size_t *skip_len = n ? ew__malloc((n + 3) * sizeof *skip_len) : NULL;
     size_t nskip = 0;
