@@ -159,8 +159,8 @@ class RedisGroup {
       }
       // Where the patterns leave most entries out, a read of what the
       // consumer has room for would crawl through the stream (the engine
-      // acks the rest unseen): READ_MAX entries, one read at a time (the
-      // count asked leaves no room for a second).
+      // acks the rest unseen): READ_MAX entries per read, even past the
+      // room (few of them will be taken).
       this.fetch(c, this.sparse.has(c) ? Math.max(READ_MAX, Math.min(room, chunk)) : Math.min(room, chunk));
     }
   }
