@@ -114,12 +114,12 @@ class RedisGroup {
 
   detach(consumer) {
     this.consumers = this.consumers.filter((c) => c !== consumer);
-    this.forget(consumer);
+    this.forgetReads(consumer);
   }
 
   // A detached consumer's read bookkeeping (fetched() puts back what a read
   // still out counts, and removes it once none is).
-  forget(consumer) {
+  forgetReads(consumer) {
     this.atTip.delete(consumer);
     this.sparse.delete(consumer);
     this.again.delete(consumer);
@@ -216,7 +216,7 @@ class RedisGroup {
     else this.atTip.delete(c);
     if (records * 2 < returned) this.sparse.add(c);
     else this.sparse.delete(c);
-    if (!this.consumers.includes(c)) this.forget(c); // closed while the read was out
+    if (!this.consumers.includes(c)) this.forgetReads(c); // closed while the read was out
     this.hand(c, give, returned > 0);
   }
 
