@@ -306,8 +306,9 @@ class EventBus extends EventEmitter2 {
   }
 
   // XREADGROUP filtered and encoded on the engine thread (consumer groups):
-  // resolves with the engine's record text, "<stream id> US <event id> US
-  // <fields> RS" per entry (native/src/redis_group.c, RedisGroup.give()).
+  // resolves with the engine's text, "<entries returned> RS" then
+  // "<stream id> US <event id> US <fields> RS" per entry taken
+  // (native/src/redis_group.c, RedisGroup.give()).
   _groupRead(group, consumer, count, patterns) {
     return this._redisCall('groupRead', [group, consumer, String(count), ...patterns], 'text');
   }

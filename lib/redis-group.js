@@ -78,7 +78,7 @@ class RedisGroup {
     this.ackRound = null; // { ids, done }: the acks of this turn, sent on the next
     this.again = new Set();
     this.atTip = new Set(); // consumers whose last read came back short: at the stream's end
-    this.sparse = new Set(); // consumers whose last read was mostly entries the patterns leave out
+    this.sparse = new Map(); // consumer -> entries returned per entry taken, when the patterns left most out
     this.info = { lag: 0, pending: 0 };
     this.overflow = 0;
     this.closed = false;
@@ -123,6 +123,10 @@ class RedisGroup {
     this.atTip.delete(consumer);
     this.sparse.delete(consumer);
     this.again.delete(consumer);
+    if (!this.fetching.get(consumer)) { // no read out: nothing will come back for it
+      this.fetching.delete(consumer);
+      this.asked.delete(consumer);
+    }
   }
 
   // New entries (relay), room freed (acks), or the periodic tick. Nothing
@@ -159,9 +163,11 @@ class RedisGroup {
       }
       // Where the patterns leave most entries out, a read of what the
       // consumer has room for would crawl through the stream (the engine
-      // acks the rest unseen): READ_MAX entries per read, even past the
-      // room (few of them will be taken).
-      this.fetch(c, this.sparse.has(c) ? Math.max(READ_MAX, Math.min(room, chunk)) : Math.min(room, chunk));
+      // acks the rest unseen): the read asks for as many entries as, at
+      // the last read's ratio, give it that room (READ_MAX at most).
+      const want = Math.min(room, chunk);
+      const ratio = this.sparse.get(c);
+      this.fetch(c, ratio ? Math.min(READ_MAX, Math.max(want, Math.ceil(want * ratio))) : want);
     }
   }
 
@@ -199,7 +205,14 @@ class RedisGroup {
   give(c, text, deliveries, asked = 0) {
     const give = [];
     const head = text.indexOf('\x1e');
-    const returned = head > 0 ? Number(text.slice(0, head)) : 0;
+    if (head < 1 || !/^\d+$/.test(text.slice(0, head))) {
+      // An addon built before this lib (no entry count): nothing is taken
+      // from a text it cannot read right; said once per read, not dropped.
+      this.report(makeError('ERR_ENGINE', 'a group read came back without its entry count: the addon is older than lib/ (npm run build)'));
+      this.hand(c, [], false);
+      return;
+    }
+    const returned = Number(text.slice(0, head));
     let records = 0;
     for (let at = head + 1; at < text.length;) {
       const a = text.indexOf('\x1f', at);
@@ -214,7 +227,9 @@ class RedisGroup {
     // Fewer than asked: the end of the stream.
     if (returned < asked) this.atTip.add(c);
     else this.atTip.delete(c);
-    if (records * 2 < returned) this.sparse.add(c);
+    // None taken counts as half of one: each empty read asks for twice as
+    // many per entry wanted, up to READ_MAX.
+    if (records * 2 < returned) this.sparse.set(c, returned / Math.max(records, 0.5));
     else this.sparse.delete(c);
     if (!this.consumers.includes(c)) this.forgetReads(c); // closed while the read was out
     this.hand(c, give, returned > 0);

@@ -125,7 +125,7 @@ static void ew__on_group_read(redisAsyncContext *ac, void *reply_, void *priv) {
       int takes = ew__group_takes(g, entry, r->e->delim, &x);
       if (takes != 1) {
         if (takes < 0 && entry->element[1]->type == REDIS_REPLY_ARRAY) atomic_fetch_add(&r->e->bad_records, 1);
-        if (skip) {
+        if (skip && skip_len) {
           skip[3 + nskip] = entry->element[0]->str;
           skip_len[3 + nskip++] = entry->element[0]->len;
         }
