@@ -10,6 +10,7 @@ const { idAfter } = require('./consumer');
 const READ_MAX = 128; // entries per XREADGROUP
 const DLQ_PAGE = 1000; // dead letters per XRANGE
 const STARTS_TTL_S = 86400; // the starts hash of a group outlives its last start by a day
+const IDLE_TICK_MS = 1000; // housekeeping of a group no consumer is attached to
 
 // Stream entry fields (native/src/redis.c) -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
 // (ew__redis_entry_scan): null when eventwire did not write it.
@@ -90,6 +91,7 @@ class RedisGroup {
     this.tickMs = Math.max(50, Math.min(1000, Math.floor(this.ackTimeoutMs / 3)));
     this.claimIdleMs = Math.max(this.ackTimeoutMs, 3 * this.tickMs);
     this.claimFrom = '0-0'; // XAUTOCLAIM's cursor
+    this.infoAt = 0; // when housekeeping last asked for the group's counts
     this.timer = setInterval(() => this.housekeeping(), this.tickMs);
     this.timer.unref();
   }
@@ -349,8 +351,15 @@ class RedisGroup {
   }
 
   // XAUTOCLAIM what dead consumers left; refresh lag and pending counts.
+  // A group without consumers stays on the bus (its stats and dead letters
+  // are still asked for, and its lag is what monitoring should see grow) but
+  // has nothing to claim or refresh: its counts follow once per IDLE_TICK_MS,
+  // not at the tick a short ackTimeoutMs set (down to 50 ms).
   housekeeping() {
     if (this.closed || !this.bus._redisUp()) return;
+    const now = Date.now();
+    if (!this.consumers.length && now - this.infoAt < IDLE_TICK_MS) return;
+    this.infoAt = now;
     // Entries a live consumer holds (queued, running, waiting to retry) are
     // kept fresh, so XAUTOCLAIM only takes what dead consumers left.
     for (const c of this.consumers) {

@@ -670,6 +670,38 @@ test('a consumer whose fetch failed catches up on its periodic tick, without wai
   expect(native.allocLive()).toBe(0);
 });
 
+/** How often Redis ran XINFO GROUPS (INFO commandstats). */
+async function xinfoGroupsCalls(server) {
+  const info = await server.command('INFO', 'commandstats');
+  const m = /cmdstat_xinfo\|groups:calls=(\d+)/.exec(String(info));
+  return m ? Number(m[1]) : 0;
+}
+
+test('a group whose consumers all closed refreshes its counts once a second, not at its 50 ms tick, and its lag still follows', async () => {
+  const server = await startRedis();
+  const bus = await openBus(server);
+  // ackTimeoutMs 150: housekeeping every 50 ms while a consumer is attached.
+  const c = bus.consume('t.*', () => {}, { group: 'g', consumer: 'only', ackTimeoutMs: 150 });
+  await waitGroups(server, ['g']);
+  const a0 = await xinfoGroupsCalls(server);
+  await sleep(1000);
+  const attached = (await xinfoGroupsCalls(server)) - a0;
+  await c.close();
+  await sleep(100);
+  const d0 = await xinfoGroupsCalls(server);
+  await Promise.all(range(0, 3).map((n) => bus.publish('t.x', { n })));
+  await sleep(2300);
+  const detached = (await xinfoGroupsCalls(server)) - d0;
+  // Attached: ~20 in that second; without consumers: one per second.
+  expect(attached).toBeGreaterThanOrEqual(10);
+  expect(detached).toBeGreaterThanOrEqual(1);
+  expect(detached).toBeLessThanOrEqual(3);
+  // The stats still see the three events nobody consumes.
+  await waitFor(() => bus.getSubscriberStats()[0].lag === 3, { timeoutMs: 2500, what: 'lag 3 in the stats' });
+  await closeBuses(bus);
+  expect(native.allocLive()).toBe(0);
+});
+
 test('an event waiting for its retry in a live consumer is not claimed by another consumer (handled once, no duplicate)', async () => {
   const server = await startRedis();
   const busA = await openBus(server);
