@@ -322,9 +322,17 @@ class EventBus extends EventEmitter2 {
     if (strs.some((a) => a.includes('\0'))) {
       return Promise.reject(makeError('ERR_INVALID_ARGUMENT', 'a Redis argument contains a NUL byte'));
     }
+    return this._engineRequest(kind, (req) => st.engine[method](`${strs.join('\0')}\0`, strs.length, req));
+  }
+
+  // One request to the engine: call(req) starts it and returns 0 or an errno;
+  // the promise settles when the engine answers (lib/engine-messages.js reads
+  // the entry by its kind; `since` is the history request's).
+  _engineRequest(kind, call, since) {
+    const st = this[kState];
     const req = this._nextReq();
-    const p = new Promise((resolve, reject) => st.pending.set(req, { kind, resolve, reject }));
-    const rc = st.engine[method](`${strs.join('\0')}\0`, strs.length, req);
+    const p = new Promise((resolve, reject) => st.pending.set(req, { kind, resolve, reject, since }));
+    const rc = call(req);
     if (rc !== 0) {
       st.pending.delete(req);
       return Promise.reject(fromErrno(rc));
@@ -448,17 +456,17 @@ class EventBus extends EventEmitter2 {
     this._report(err);
   }
 
-  // Engine-side failures of fire-and-forget emits: an 'error' event when
-  // someone listens, a process warning otherwise (never a throw from a
-  // microtask, which would crash the process).
   // One record bigger than the batch buffer (a multi-megabyte payload): the
   // buffer grows to fit it (the batch is empty at this point).
   _growBatch(bytes) {
     this[kState].batch = Buffer.allocUnsafe(bytes);
   }
 
-  // The bus's own errors go to real 'error' listeners: a subscribe('**')
-  // (every SSE stream's default) neither counts as one nor receives them.
+  // The bus's own errors (engine-side failures of fire-and-forget emits,
+  // Redis faults) go to real 'error' listeners, a process warning otherwise
+  // (never a throw from a microtask, which would crash the process). A
+  // subscribe('**') (every SSE stream's default) neither counts as an
+  // 'error' listener nor receives them.
   _report(err) {
     const st = this[kState];
     const listeners = this.listeners('error').filter((l) => !st.subscriptions.has(l));
@@ -544,17 +552,9 @@ class EventBus extends EventEmitter2 {
     const st = this[kState];
     if (st.closed) return Promise.resolve({ status: 'unavailable', mode: st.opts.redis ? 'redis' : 'embedded', closed: true });
     if (!st.engine) return Promise.resolve({ status: 'ok', mode: 'local' });
-    const req = this._nextReq();
-    const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'health', resolve, reject }));
-    const rc = st.engine.health(req);
-    if (rc !== 0) {
-      st.pending.delete(req);
-      return Promise.reject(fromErrno(rc));
-    }
-    return p;
+    return this._engineRequest('health', (req) => st.engine.health(req));
   }
 
-  // A client waiting for options.server.authorize (lib/authorize.js).
   getEventHistory({ pattern, count = 100, since } = {}) {
     const st = this[kState];
     try {
@@ -570,14 +570,7 @@ class EventBus extends EventEmitter2 {
         throw makeError('ERR_INVALID_SINCE', 'since must be an event id "<ms>-<seq>"');
       }
       this._flush(); // events emitted just before are part of the answer
-      const req = this._nextReq();
-      const p = new Promise((resolve, reject) => st.pending.set(req, { kind: 'history', resolve, reject, since }));
-      const rc = st.engine.history(pattern || '', since || '', count, req);
-      if (rc !== 0) {
-        st.pending.delete(req);
-        throw fromErrno(rc);
-      }
-      return p;
+      return this._engineRequest('history', (req) => st.engine.history(pattern || '', since || '', count, req), since);
     } catch (err) {
       return Promise.reject(err);
     }
