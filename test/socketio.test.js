@@ -455,6 +455,24 @@ describe('connection state recovery', () => {
     expect(events(s).map((g) => g.args[0])).toEqual(all);
   });
 
+  test('socket.disconnect() (a namespace disconnect) saves no session: connect() again is a new session, as with socket.io', async () => {
+    const { bus, port } = await start();
+    const s = client(port);
+    await connected(s);
+    expect(await ack(s, 'subscribe', 'order.*')).toEqual({ ok: true });
+    bus.emit('order.a', 0);
+    await waitFor(() => events(s).length === 1, { what: 'first event' });
+    const pid = s._pid;
+    s.disconnect(); // sends 41, then closes the transport
+    await waitFor(() => bus.stats().engine.connections === 0, { what: 'old connection gone' });
+    bus.emit('order.b', 1); // a session would replay it
+    await bus.getEventHistory({ count: 1 });
+    s.connect(); // the same socket sends { pid, offset } again
+    await connected(s);
+    expect({ recovered: s.recovered, samePid: s._pid === pid, events: events(s).length, subs: bus.stats().engine.subscriptions })
+      .toEqual({ recovered: false, samePid: false, events: 1, subs: 0 });
+  });
+
   test('offset evicted from history: not recovered, and the old subscription is gone', async () => {
     const { bus, port } = await start({}, { history: { size: 5 } });
     const s = client(port);

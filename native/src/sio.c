@@ -500,7 +500,10 @@ void ew__sio_message(ew__conn_t *c, const char *msg, size_t len) {
   size_t n = len >= 2 ? len - 2 : 0;
   switch (len >= 2 ? msg[1] : '?') {
     case '0': ew__on_connect(c, p, n); return;
-    case '1': ew__conn_close(c, 1000, ""); return; /* namespace disconnect */
+    case '1': /* namespace disconnect: socket.disconnect(), the client left on purpose */
+      c->sio_state = 0; /* nothing to recover: no session saved (socket.io keeps none for it either) */
+      ew__conn_close(c, 1000, "");
+      return;
     case '2': ew__on_event(c, p, n); return;
     case '3': return; /* acks of server events: none are requested */
     case '5':
