@@ -206,7 +206,7 @@
   // ---- options --------------------------------------------------------------
 
   function badOption(name, what) {
-    return new EventwireError('ERR_INVALID_OPTION', 'options.' + name + ' ' + what);
+    return new EventwireError('ERR_INVALID_OPTION', (name ? 'options.' + name : 'options') + ' ' + what);
   }
 
   function readReconnect(r) {
@@ -550,7 +550,9 @@
         clearTimeout(this._timer);
         this._timer = null;
       }
-      this._open(false);
+      // From 'reconnecting' it is the next attempt, only sooner: a failure
+      // goes on as a failed attempt would (the queued ops keep waiting).
+      this._open(this._state === 'reconnecting');
       return this;
     }
 
