@@ -275,8 +275,11 @@ async function run(argv, io) {
       io.err(USAGE);
       return 2;
     }
+    // Exit 2: what the user typed is wrong (an event name, pattern, id or
+    // priority the bus refused), or nothing answered; 1: a server said no.
+    const usage = /^ERR_INVALID/.test(err.code || '');
     const unreachable = err.code === 'ERR_UNREACHABLE' || err.code === 'ERR_REDIS_UNAVAILABLE';
-    return fail(io, err.code || 'ERR', err.message, unreachable ? 2 : 1);
+    return fail(io, err.code || 'ERR', err.message, usage || unreachable ? 2 : 1);
   }
 }
 

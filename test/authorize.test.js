@@ -476,4 +476,19 @@ describe('Socket.IO', () => {
     s.close();
     expect(calls).toEqual([[{ token: 'good' }, { transport: 'socket.io' }]]);
   });
+
+  test('refused connects (a no, a timeout) count in handshakeRejects, as /ws and SSE refusals do; an accepted one does not', async () => {
+    const { bus, port } = await listening({
+      authorize: (auth) => (auth.token === 'slow' ? new Promise(() => {}) : auth.token === 'good'), handshakeTimeoutMs: 200,
+    });
+    const attempt = (token) => new Promise((resolve) => {
+      const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+      s.on('connect', () => { s.close(); resolve('connect'); });
+      s.on('connect_error', (err) => { s.close(); resolve(err.message); });
+    });
+    expect(await attempt('bad')).toBe('not authorized');
+    expect(await attempt('slow')).toBe('server.authorize did not answer within 200 ms');
+    expect(await attempt('good')).toBe('connect');
+    expect(bus.stats().engine.handshakeRejects).toBe(2);
+  });
 });

@@ -94,6 +94,18 @@ test('serve with Redis; publish, tail, history, health, stats, metrics against i
     [ids[2], 'order.paid', { id: 3, total: 9.5 }, 'high'],
   ]);
 
+  // What the bus refuses of the user's input is bad usage too: exit 2, one line.
+  for (const [args, code] of [
+    [['publish', '--redis', url, 'order.*', '{}'], 'ERR_INVALID_EVENT_NAME'],
+    [['publish', '--redis', url, 'order.x', '{}', '--priority', 'urgent'], 'ERR_INVALID_ARGUMENT'],
+    [['history', '--redis', url, '--pattern', 'a..b'], 'ERR_INVALID_PATTERN'],
+    [['history', '--redis', url, '--since', 'yesterday'], 'ERR_INVALID_SINCE'],
+  ]) {
+    const r = await cli(...args);
+    expect({ args, code: r.code, err: r.err.split('\n').length, out: r.out }).toEqual({ args, code: 2, err: 2, out: '' });
+    expect(r.err).toMatch(new RegExp(`^eventwire: ${code}: `));
+  }
+
   const hist = await cli('history', '--redis', url, '--stream', 'cli:events', '--pattern', 'order.*', '--since', ids[0]);
   expect(hist.code).toBe(0);
   expect(hist.out.split('\n').filter(Boolean).map((l) => JSON.parse(l).id)).toEqual([ids[2]]);

@@ -34,7 +34,7 @@ static const ew_metric_desc_t ew__metrics[] = {
     EW__M("eventwire_slow_consumer_closes_total", "counter", slow_consumer_closes, "slowConsumerCloses", "Connections closed as slow consumers.", 0),
     EW__M("eventwire_heartbeat_timeouts_total", "counter", heartbeat_timeouts, "heartbeatTimeouts", "Connections closed for missed heartbeats.", 0),
     EW__M("eventwire_protocol_errors_total", "counter", protocol_errors, "protocolErrors", "Connections closed for protocol errors.", 0),
-    EW__M("eventwire_handshake_rejects_total", "counter", handshake_rejects, "handshakeRejects", "Upgrades answered with an HTTP error.", 0),
+    EW__M("eventwire_handshake_rejects_total", "counter", handshake_rejects, "handshakeRejects", "Handshakes refused: upgrades answered with an HTTP error, Socket.IO connects refused by authorize.", 0),
     EW__M("eventwire_op_errors_total", "counter", op_errors, "opErrors", "Error replies to client operations.", 0),
     EW__M("eventwire_backlog_high_water_frames", "gauge", backlog_hwm_frames, "backlogHighWaterFrames", "Largest per-connection backlog seen (frames).", 0),
     EW__M("eventwire_history_events", "gauge", history_events, "historyEvents", "Events in the engine's history ring.", 0),

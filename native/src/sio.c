@@ -279,6 +279,8 @@ void ew__sio_auth_done(ew__conn_t *c, int err, const char *message) {
     ew__accept(c); /* message: the patterns allowed (ew__conn_allow) */
     return;
   }
+  /* A refusal, as a 401/403 of /ws or /events is (it comes as 44, not HTTP). */
+  atomic_fetch_add(&c->srv->engine->handshake_rejects, 1);
   ew__buf_t b;
   ew__buf_init(&b);
   ew__buf_adds(&b, "44{\"message\":");
