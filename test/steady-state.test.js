@@ -11,6 +11,7 @@ const native = require('../lib/native');
 const { waitFor } = require('./helpers/net');
 const { TestClient } = require('./helpers/wsclient');
 const { SseStream } = require('./helpers/sse');
+const { RedisServer } = require('./helpers/redis');
 
 jest.setTimeout(60000);
 
@@ -20,9 +21,12 @@ const SIO = 4;
 const EVENTS = 120; // per round, more than the history keeps
 
 let bus;
+let redis;
 afterEach(async () => {
   if (bus) await bus.close();
   bus = null;
+  if (redis) await redis.kill();
+  redis = null;
   expect(native.allocLive()).toBe(0);
 });
 
@@ -63,17 +67,31 @@ async function round(port, r) {
   await bus.getEventHistory({ count: 1 }); // a round trip: the engine thread is done with the closes
 }
 
-test('rounds of /ws, SSE and Socket.IO clients leave the engine holding the same allocations once the history is full', async () => {
-  bus = new EventBus({ server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 }, history: { size: 100 } });
-  const { port } = await bus.listen();
+async function rounds(port) {
   const r = { lastId: null };
   const live = [];
   for (let i = 0; i < 6; i++) {
     await round(port, r);
     live.push(native.allocLive());
   }
+  return live;
+}
+
+test('rounds of /ws, SSE and Socket.IO clients leave the engine holding the same allocations once the history is full', async () => {
+  bus = new EventBus({ server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 }, history: { size: 100 } });
+  const { port } = await bus.listen();
+  const live = await rounds(port);
   // Round 1 fills the history; from then on every round ends where the last did.
   expect(live.slice(1)).toEqual(Array(5).fill(live[1]));
   expect(live[1]).toBeGreaterThan(0);
   expect(bus.stats().engine.connections).toBe(0);
+});
+
+test('the same with Redis: the relay, resumes from the stream and the XADD path hold nothing per round', async () => {
+  redis = await RedisServer.start();
+  bus = new EventBus({ server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 }, history: { size: 100 }, redis: redis.url() });
+  const { port } = await bus.listen();
+  const live = await rounds(port);
+  expect(live.slice(1)).toEqual(Array(5).fill(live[1]));
+  expect(live[1]).toBeGreaterThan(0);
 });
