@@ -756,6 +756,13 @@ function summarise(res) {
         perRound: all.map((x) => x.evPerSec),
       };
     }
+    // What Redis alone allows: a core ÷ its CPU per eventwire event.
+    const pub = S.throughput[`ew.publish.${O.windows[0]}`];
+    const fv = S.throughput['peer.fv'];
+    if (pub && fv && pub.redisUsPerEv > 0) {
+      const evPerSec = 1e6 / pub.redisUsPerEv;
+      S.ceiling = { redisUsPerEv: pub.redisUsPerEv, evPerSec, vsPeer: evPerSec / fv.evPerSec };
+    }
     // per-round ratios against each peer (rounds in which both were quiet)
     const ew = [...O.windows.map((w) => `ew.publish.${w}`), 'ew.emit'];
     for (const c of ew) {
@@ -868,6 +875,11 @@ function reportLines(S, md) {
     });
     L.push(...table(['ratio', 'median', 'min–max', 'per round (* = both runs quiet)', 'goal'], rr, md));
     L.push('');
+    const c = S.ceiling;
+    if (c) {
+      L.push(`Ceiling set by redis-server alone: one core ÷ its CPU per eventwire event (${fmtUs(c.redisUsPerEv)} µs: the XADD and the relay's read-back) = ${fmtNum(c.evPerSec)} ev/s = ${c.vsPeer.toFixed(3)}× the peer. What publish() could reach with a client that cost nothing, Redis on a core of its own.`);
+      L.push('');
+    }
   }
   if (S.latency) {
     const lat = S.latency;
