@@ -29,12 +29,6 @@ Napi::Value ErrTable(const Napi::CallbackInfo &info) {
   return out;
 }
 
-Napi::Value IdNext(const Napi::CallbackInfo &info) {
-  char buf[EW_ID_MAX];
-  size_t n = ew_id_next(buf, nullptr);
-  return Napi::String::New(info.Env(), buf, n);
-}
-
 Napi::Value AllocLive(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), (double)ew_alloc_live());
 }
@@ -469,7 +463,6 @@ static Napi::Value MetricDescriptors(const Napi::CallbackInfo &info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("metricDescriptors", Napi::Function::New(env, MetricDescriptors));
   exports.Set("errTable", Napi::Function::New(env, ErrTable));
-  exports.Set("idNext", Napi::Function::New(env, IdNext));
   exports.Set("allocLive", Napi::Function::New(env, AllocLive));
   exports.Set("eventNameCheck", Napi::Function::New(env, NameCheck<ew_event_name_check>));
   exports.Set("patternCheck", Napi::Function::New(env, NameCheck<ew_pattern_check>));

@@ -109,13 +109,17 @@ function collector(bus, pattern) {
 }
 
 afterEach(async () => {
-  for (const t of timers.splice(0)) clearInterval(t);
-  for (const s of sockets.splice(0)) {
-    s.offAny();
-    s.disconnect();
+  try {
+    for (const t of timers.splice(0)) clearInterval(t);
+    for (const s of sockets.splice(0)) {
+      s.offAny();
+      s.disconnect();
+    }
+    for (const w of raws.splice(0)) w.terminate();
+  } finally {
+    // Whatever failed above, the buses close: an open one keeps Jest alive.
+    await Promise.all(buses.splice(0).map((b) => b.close()));
   }
-  for (const w of raws.splice(0)) w.terminate();
-  await Promise.all(buses.splice(0).map((b) => b.close()));
   expect(native.allocLive()).toBe(0);
 });
 
@@ -550,6 +554,92 @@ describe('what is not supported', () => {
     s.emit('subscribe', 'a.*', { blob: Buffer.from([1, 2, 3]) });
     await waitFor(() => s.closes.length === 1, { what: 'disconnect' });
     expect(notices(s, 'error')).toHaveLength(1);
+  });
+});
+
+describe('malformed packets (a raw Engine.IO client)', () => {
+  const { RawWs, text } = require('./helpers/rawws');
+  /** An Engine.IO session past the open packet, and past the '40' connect when asked. */
+  async function rawSession(port, { connect }) {
+    const c = await RawWs.open(port, { path: '/socket.io/?EIO=4&transport=websocket' });
+    raws.push({ terminate: () => c.destroy() });
+    const open = (await c.nextFrame()).payload.toString();
+    if (!open.startsWith('0{')) throw new Error(`open packet: ${open}`);
+    if (connect) {
+      await c.write(text('40'));
+      const ack = (await c.nextFrame()).payload.toString();
+      if (!ack.startsWith('40{')) throw new Error(`connect ack: ${ack}`);
+    }
+    return c;
+  }
+  const reply = async (c) => (await c.nextFrame()).payload.toString();
+
+  test.each([
+    ['an empty Engine.IO packet', false, '', 1002, 'empty Engine.IO packet', 0],
+    ['an unknown Engine.IO packet type', false, '9', 1002, 'unknown Engine.IO packet', 1],
+    ['an unknown Socket.IO packet type', true, '49', 1002, 'unknown Socket.IO packet', 1],
+    ['an Engine.IO close packet', true, '1', 1000, '', 0],
+  ])('%s: the server closes the WebSocket (%#)', async (_, connect, packet, code, reason, protocolErrors) => {
+    const { bus, port } = await start();
+    const c = await rawSession(port, { connect });
+    await c.write(text(packet));
+    const closed = await c.waitClose();
+    expect({ code: closed.code, reason: closed.reason, frames: closed.frames.length }).toEqual({ code, reason, frames: 0 });
+    expect(bus.stats().engine.protocolErrors).toBe(protocolErrors);
+    await waitFor(() => bus.stats().engine.connections === 0, { what: 'connection gone' });
+  });
+
+  test.each([
+    ['an event before the namespace connect', false, '425["subscribe","a.*"]',
+      '435[{"ok":false,"code":"ERR_INVALID_ARGUMENT","message":"connect to the namespace first"}]'],
+    ['an event that is not a JSON array', true, '426{"subscribe":"a.*"}',
+      '436[{"ok":false,"code":"ERR_INVALID_JSON","message":"an event is a JSON array [name, ...args]"}]'],
+    ['an event whose JSON is cut', true, '427["subscribe","a.*"',
+      '437[{"ok":false,"code":"ERR_INVALID_JSON","message":"an event is a JSON array [name, ...args]"}]'],
+    ['an event name that is not a string', true, '428[42,"a.*"]',
+      '438[{"ok":false,"code":"ERR_INVALID_JSON","message":"an event is a JSON array [name, ...args]"}]'],
+    ['a \\u0000 escape', true, '429["subscribe","a\\u0000b"]',
+      '439[{"ok":false,"code":"ERR_INVALID_JSON","message":"\\\\u0000 is not accepted in Socket.IO events"}]'],
+    ['subscribe without a pattern', true, '4210["subscribe"]',
+      '4310[{"ok":false,"code":"ERR_INVALID_ARGUMENT","message":"pass a pattern or a non-empty array of patterns"}]'],
+    ['subscribe with an array holding a number', true, '4211["subscribe",["a.*",3]]',
+      '4311[{"ok":false,"code":"ERR_INVALID_ARGUMENT","message":"pass a pattern or a non-empty array of patterns"}]'],
+    ['publish without a type', true, '4212["publish",{"data":1}]',
+      '4312[{"ok":false,"code":"ERR_INVALID_ARGUMENT","message":"publish needs { type, data }"}]'],
+    ['publish of a pattern', true, '4213["publish",{"type":"a.*","data":1}]',
+      '4313[{"ok":false,"code":"ERR_INVALID_EVENT_NAME","message":"type must be a concrete event name"}]'],
+  ])('%s: answered in the ack, counted, and the socket stays usable', async (_, connect, packet, expected) => {
+    const { bus, port } = await start({ allowClientPublish: true });
+    const c = await rawSession(port, { connect });
+    await c.write(text(packet));
+    expect(await reply(c)).toBe(expected);
+    expect(bus.stats().engine.opErrors).toBe(1);
+    // Still served: connect if it was not, then a subscribe is acked and an event arrives.
+    if (!connect) {
+      await c.write(text('40'));
+      expect((await reply(c)).startsWith('40{')).toBe(true);
+    }
+    await c.write(text('421["subscribe","ok.*"]'));
+    expect(await reply(c)).toBe('431[{"ok":true}]');
+    bus.emit('ok.x', 1);
+    expect(await reply(c)).toMatch(/^42\["ok\.x",\{"id":"\d+-\d+","type":"ok\.x","data":1,/);
+  });
+
+  test('bad connect payloads: a bad namespace, an auth payload that is not a JSON object; a packet for another namespace is ignored', async () => {
+    const { bus, port } = await start();
+    const c = await rawSession(port, { connect: false });
+    await c.write(text('40/admin,'));
+    expect(await reply(c)).toBe('44/admin,{"message":"Invalid namespace"}');
+    for (const auth of ['[1,2]', '{"token":', '"x"', '{"a":"\\u0000"}']) {
+      await c.write(text(`40${auth}`));
+      expect({ auth, got: await reply(c) }).toEqual({ auth, got: '44{"message":"the auth payload must be a JSON object"}' });
+    }
+    await c.write(text('40{"token":"t"}'));
+    expect((await reply(c)).startsWith('40{"sid":')).toBe(true);
+    await c.write(text('42/admin,["subscribe","a.*"]')); // not connected there: nothing
+    await c.write(text('2')); // an Engine.IO ping from the client: answered
+    expect(await reply(c)).toBe('3');
+    expect(bus.stats().engine).toMatchObject({ connections: 1, subscriptions: 0, protocolErrors: 0 });
   });
 });
 

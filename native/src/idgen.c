@@ -4,8 +4,10 @@
  * One atomic 64-bit word holds (ms << 20 | seq). A CAS loop moves it forward:
  * a new millisecond resets seq, the same (or an earlier, if the clock stepped
  * back) millisecond bumps seq, and a seq overflow borrows the next
- * millisecond, so ids never repeat or go backwards. Lock-free because every
- * emit on the JS thread takes one.
+ * millisecond, so ids never repeat or go backwards. Lock-free: any thread
+ * of an embedder may take one. (The JS bus numbers its own events on its
+ * thread, lib/envelope.js, and Redis numbers them in Redis mode; the C
+ * tests and C embedders use this.)
  */
 #include <stdatomic.h>
 #include <stdio.h>
