@@ -112,6 +112,12 @@ test('GET /admin serves the page; serveAdmin validates its path like serveStatic
     expect(err.code).toBe('ERR_INVALID_ARGUMENT');
   }
   expect((await httpGet(port, '/bad')).status).toBe(404);
+  // Other methods on a static route: 405 with Allow, the page not sent.
+  for (const method of ['POST', 'PUT', 'DELETE']) {
+    const r = await fetch(`http://127.0.0.1:${port}/admin`, { method, body: method === 'DELETE' ? undefined : 'x' });
+    const body = await r.json();
+    expect({ method, status: r.status, allow: r.headers.get('allow'), code: body.code }).toEqual({ method, status: 405, allow: 'GET', code: 'ERR_METHOD' });
+  }
   await bus.close();
   expect(() => bus.serveAdmin()).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
 });

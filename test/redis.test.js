@@ -872,6 +872,35 @@ test('retention 1 still writes (one XADD at a time)', async () => {
   expect((await a.health()).status).toBe('ok');
 }, 20000);
 
+test('close() right after a burst writes every event first: the emits and the publishes are all in the stream, each publish() resolved', async () => {
+  redis = await RedisServer.start();
+  const a = makeBus({}, { server: false });
+  await a.listen();
+  for (let i = 0; i < 9000; i++) a.emit('burst.x', { i }); // within the default queueSize (10,000)
+  const pubs = range(0, 100).map((i) => track(a.publish('burst.p', { i })));
+  await a.close(); // at once: the engine still holds most of them
+  await settle(10);
+  expect({ unsettled: pubs.filter((p) => !p.settled).length, errors: [...new Set(pubs.filter((p) => p.error).map((p) => `${p.error.code} ${p.error.message}`))] }).toEqual({ unsettled: 0, errors: [] });
+  expect(Number(await redis.command('XLEN', STREAM))).toBe(9100);
+  const last = await redis.command('XREVRANGE', STREAM, '+', '-', 'COUNT', '1');
+  expect(last[0][0]).toBe(pubs[99].value);
+}, 30000);
+
+test('close() while Redis does not answer gives up after ~5 s: the unwritten publishes reject ERR_CLOSED, close() resolves', async () => {
+  redis = await RedisServer.start();
+  const a = makeBus({}, { server: false });
+  await a.listen();
+  redis.pause(); // SIGSTOP: connected, never answering
+  const pubs = range(0, 5).map((i) => track(a.publish('stuck.x', { i })));
+  await settle(100);
+  const t0 = Date.now();
+  await a.close();
+  const took = Date.now() - t0;
+  expect(took).toBeGreaterThanOrEqual(4000);
+  expect(took).toBeLessThan(15000);
+  expect(pubs.map((p) => p.settled && p.error && p.error.code)).toEqual(Array(5).fill('ERR_CLOSED'));
+}, 30000);
+
 test('a publish refused by a full offline queue is not delivered locally either (the caller may retry it)', async () => {
   redis = await RedisServer.start();
   const a = makeBus({ queueSize: 2, maxReconnectAttempts: 1000 });
