@@ -365,6 +365,21 @@ describe('publish', () => {
     expect(await ack(pub, 'publish', { data: 1 })).toMatchObject({ ok: false, code: 'ERR_INVALID_ARGUMENT' });
     expect(await ack(pub, 'publish', { type: 'chat.*', data: 1 })).toMatchObject({ ok: false });
     expect(bus.stats().engine.clientPublishes).toBe(1);
+    // Options the bus refuses (checked on the JS side): the ack carries its
+    // error; without an ack id, an eventwire:error event; nothing is emitted.
+    expect(await ack(pub, 'publish', { type: 'chat.message', data: 1, priority: 'urgent' })).toEqual({
+      ok: false, code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('priority must be one of low, normal, high, critical, got urgent'),
+    });
+    expect(await ack(pub, 'publish', { type: 'chat.message', data: 1, metadata: 'x' })).toEqual({
+      ok: false, code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('metadata must be a plain object'),
+    });
+    pub.emit('publish', { type: 'chat.message', data: 2, priority: 'soon' }); // no ack
+    await waitFor(() => notices(pub, 'error').length === 1, { what: 'the eventwire:error event' });
+    expect(notices(pub, 'error')[0]).toMatchObject({ ok: false, code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('got soon') });
+    bus.emit('chat.end', 0); // everything emitted before it has reached sub once it arrives
+    await waitFor(() => events(sub).some((g) => g.type === 'chat.end'), { what: 'chat.end at sub' });
+    expect(heard).toEqual([{ text: 'hi' }]);
+    expect(events(sub).filter((g) => g.type === 'chat.message')).toHaveLength(1);
   });
 });
 
