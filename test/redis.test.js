@@ -872,6 +872,31 @@ test('retention 1 still writes (one XADD at a time)', async () => {
   expect((await a.health()).status).toBe('ok');
 }, 20000);
 
+test('Redis refusing writes (maxmemory, OOM): publish() rejects with the reason, health is unavailable (writesRefused) until an XADD is accepted; the own refused events are no "trimmed" gap', async () => {
+  redis = await RedisServer.start();
+  const a = makeBus({}, { server: false });
+  const errors = [];
+  a.on('error', (e) => errors.push(e.message));
+  await a.listen();
+  await a.publish('oom.x', { n: 0 });
+  expect(await redis.command('CONFIG', 'SET', 'maxmemory', '1')).toBe('OK');
+  const refused = await a.publish('oom.x', { n: 1 }).then(() => null, (e) => e);
+  expect(refused).toMatchObject({ code: 'ERR_REDIS_UNAVAILABLE', message: expect.stringMatching(/XADD failed: OOM/) });
+  a.emit('oom.x', { n: 2 });
+  await waitFor(() => errors.some((m) => /emit\(\)ted event\(s\) refused: XADD failed: OOM/.test(m)), { what: 'the refused emit reported' });
+  const h = await a.health();
+  expect({ status: h.status, refused: h.redis.writesRefused, state: h.redis.state }).toEqual({ status: 'unavailable', refused: true, state: 'ready' });
+  expect(await redis.command('CONFIG', 'SET', 'maxmemory', '0')).toBe('OK');
+  const id = await a.publish('oom.x', { n: 3 });
+  const h2 = await a.health();
+  expect({ status: h2.status, refused: h2.redis.writesRefused }).toEqual({ status: 'ok', refused: false });
+  await waitFor(async () => (await a.getEventHistory({ count: 1 }))[0].id === id, { what: 'the relay read it back' });
+  await settle(100);
+  // Only the two refusals were said; no "trimmed" warning for our own holes in q.
+  expect(errors.filter((m) => /trimmed/.test(m))).toEqual([]);
+  expect(Number(await redis.command('XLEN', STREAM))).toBe(2);
+}, 30000);
+
 test('close() right after a burst writes every event first: the emits and the publishes are all in the stream, each publish() resolved', async () => {
   redis = await RedisServer.start();
   const a = makeBus({}, { server: false });

@@ -399,6 +399,12 @@ export interface RedisHealth {
    * the JS thread (a blocked or overloaded event loop). It reads again as
    * soon as the JS thread takes them; the stream keeps the rest. */
   relayPaused: boolean;
+  /** Redis refused an XADD (an error reply: OOM under maxmemory, READONLY
+   * from a replica, ...) and has accepted none since, for at most 30 s
+   * after the last refusal: those publish() calls rejected
+   * ERR_REDIS_UNAVAILABLE (lastError says why) and the status is
+   * unavailable. */
+  writesRefused: boolean;
   /** How far the relay's position is behind the newest entry this bus wrote
    * (in stream-id milliseconds; 0 = caught up). */
   relayLagMs: number;

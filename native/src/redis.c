@@ -165,11 +165,14 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
   if (reply->type == REDIS_REPLY_STRING) {
     atomic_fetch_add(&r->e->redis_written, 1);
     r->written_own++;
+    r->refused_ms = 0;
     ew__id_parse(reply->str, reply->len, &r->acked_ms, &r->acked_seq); /* where a resend check starts */
     ew__settle(r, x, 0, reply->str, reply->len);
   } else {
     ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
     atomic_fetch_add(&r->e->redis_rejected, 1);
+    r->refused_ms = ew__now_ms();
+    r->refused_unread++; /* its q never reaches the stream: the relay's jump over it is no trim */
     if (x->origin_kind)
       ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
     else
@@ -332,13 +335,15 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
   return 0;
 }
 
-static void ew__relay_gap(ew__redis_t *r, uint64_t missed) {
+static void ew__relay_gap(ew__redis_t *r, const char *inst, uint64_t missed) {
   r->relay_gaps += missed;
-  char msg[200];
+  char msg[300];
   int n = snprintf(msg, sizeof msg,
-                   "the relay fell behind the stream's retention: %llu event(s) were trimmed before they were read "
-                   "(raise redis.retention)",
-                   (unsigned long long)missed);
+                   "the relay missed %llu event(s) of instance %s: trimmed from the stream before it read them "
+                   "(raise redis.retention), or refused by Redis when that instance wrote them (its publish() "
+                   "was rejected)",
+                   (unsigned long long)missed, inst);
+  if (n >= (int)sizeof msg) n = (int)sizeof msg - 1;
   ew__engine_post(r->e, EW_MSG_WARN, 0, EW_EREDIS_UNAVAILABLE, msg, (size_t)n);
 }
 
@@ -369,8 +374,15 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
     if (strlen(s->instance) == il && !memcmp(s->instance, inst, il)) {
       if (q <= s->q) return 1;
       /* q goes up by one per event of that instance: a jump means entries
-       * were trimmed before this relay read them. Said, never silent. */
-      if (q > s->q + 1) ew__relay_gap(r, q - s->q - 1);
+       * were trimmed before this relay read them, or Redis refused their
+       * XADD. Said, never silent; our own refusals are known, not said. */
+      uint64_t missed = q - s->q - 1;
+      if (missed && !strcmp(s->instance, r->instance)) {
+        uint64_t known = missed < r->refused_unread ? missed : r->refused_unread;
+        r->refused_unread -= known;
+        missed -= known;
+      }
+      if (missed) ew__relay_gap(r, s->instance, missed);
       s->q = q;
       return 0;
     }

@@ -17,6 +17,9 @@
 #define EW__RELAY_COUNT 512
 #define EW__RELAY_FLUSH_EVERY 256 /* entries fanned out between socket writes */
 #define EW__RELAY_STALL_MS 5000
+/* After Redis refused an XADD (an error reply: OOM, READONLY, ...), health
+ * stays unavailable until one is accepted, or this long without a refusal. */
+#define EW__REFUSED_HEALTH_MS 30000
 #define EW__BACKOFF_MIN_MS 100
 #define EW__BACKOFF_MAX_MS 5000
 
@@ -93,6 +96,8 @@ struct ew__redis {
   uint64_t relayed_own;  /* of those, read back by the relay (or known trimmed) */
   uint64_t held_since_ms; /* ew__flush holds events back for the relay since then (0 = not) */
   uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
+  uint64_t refused_ms;   /* the last XADD Redis refused, while none was accepted after it (0 = none): health */
+  uint64_t refused_unread; /* own q's refused by Redis and not yet passed by the relay: not a trimmed gap */
   int checking;          /* the check is out: hold XADDs */
   ev_timer retry_timer;
   char last_error[160];

@@ -327,17 +327,19 @@ int ew__redis_health_json(ew__redis_t *r, ew__buf_t *b) {
                               (r->held_since_ms && r->pend_head && now - r->held_since_ms > EW__RELAY_STALL_MS) ||
                               r->relay_errors > 0);
   int full = r->queued >= r->queue_size;
-  int healthy = connected && !stalled && !full;
+  /* Redis refusing writes (OOM, a replica's READONLY): nothing is delivered. */
+  int refusing = r->refused_ms && now - r->refused_ms < EW__REFUSED_HEALTH_MS;
+  int healthy = connected && !stalled && !full && !refusing;
   /* Relay lag: how far (in stream-id time) the relay's position is behind
    * the newest entry this bus knows is in the stream (its own acked XADDs),
    * and how many of its own acked events it has not read back yet. */
   uint64_t lag_ms = r->acked_ms > r->last_ms ? r->acked_ms - r->last_ms : 0;
   uint64_t behind = r->written_own > r->relayed_own ? r->written_own - r->relayed_own : 0;
   ew__buf_addf(b, "{\"state\":\"%s\",\"queued\":%zu,\"queueSize\":%zu,\"inflight\":%d,\"relayStalled\":%s,\"relayPaused\":%s,"
-                  "\"relayLagMs\":%llu,\"relayBehind\":%llu,\"lastReadMs\":%llu,\"lastEventMs\":%llu,\"reconnectAttempts\":%d,\"lastError\":",
+                  "\"writesRefused\":%s,\"relayLagMs\":%llu,\"relayBehind\":%llu,\"lastReadMs\":%llu,\"lastEventMs\":%llu,\"reconnectAttempts\":%d,\"lastError\":",
                connected ? "ready" : (r->cmd.ac || r->relay.ac) ? "connecting" : "down", r->queued, r->queue_size,
                r->infl_head ? 1 : 0, stalled ? "true" : "false", r->relay_paused ? "true" : "false",
-               (unsigned long long)lag_ms, (unsigned long long)behind,
+               refusing ? "true" : "false", (unsigned long long)lag_ms, (unsigned long long)behind,
                (unsigned long long)atomic_load(&r->e->redis_last_read_ms),
                (unsigned long long)atomic_load(&r->e->redis_last_event_ms), r->attempts);
   if (r->last_error[0])
