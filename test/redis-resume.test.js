@@ -20,12 +20,12 @@ afterEach(async () => {
   expect(native.allocLive()).toBe(0);
 });
 
-async function start(redisOpts = {}) {
+async function start(redisOpts = {}, serverOpts = {}) {
   redis = await RedisServer.start();
   const bus = new EventBus({
     redis: { url: redis.url(), ...redisOpts },
     history: { size: 5 },
-    server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 },
+    server: { port: 0, host: '127.0.0.1', heartbeatMs: 0, ...serverOpts },
   });
   buses.push(bus);
   const { port } = await bus.listen();
@@ -49,6 +49,77 @@ test('a /ws resume older than the ring replays from the stream, then live, gap-f
   await new Promise((r) => setTimeout(r, 100));
   expect(c.events.map((e) => e.data.i)).toEqual(want);
 });
+
+test('a resume from the stream waits for a client that does not read (no 4008) and gives it everything, then the live events, once it reads', async () => {
+  // Before: pages went out as fast as Redis answered, and a client that
+  // read fine was closed 4008 ("slow consumer") once the replay outran it.
+  const { bus, port } = await start({}, { backlog: { maxFrames: 100, maxBytes: 1 << 30 } });
+  const big = 'x'.repeat(16000);
+  const first = await bus.publish('big.x', { i: 0, big });
+  for (let i = 1; i < 1500; i++) {
+    bus.emit('big.x', { i, big });
+    if (i % 500 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 100, { what: 'written' });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === 1500, { what: 'all written', timeoutMs: 10000 });
+  const slow = new TestClient(port);
+  clients.push(slow);
+  await slow.opened;
+  slow.ws._socket.pause(); // reads nothing for a while: the replay waits for it
+  slow.send({ op: 'sub', patterns: ['big.*'], since: first, ref: 's1' });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+  for (let i = 1500; i < 1510; i++) bus.emit('big.x', { i, big }); // live ones wait behind the replay
+  slow.ws._socket.resume();
+  await slow.waitEvents(1509, 20000);
+  expect(slow.events.map((e) => e.data.i)).toEqual(Array.from({ length: 1509 }, (_, k) => k + 1));
+  expect(slow.closed).toBeNull();
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+  expect((await bus.health()).status).toBe('ok');
+}, 60000);
+
+test('a reading client resumes 100,000 events from the stream with the default backlog, in order, without a 4008', async () => {
+  const { bus, port } = await start();
+  const first = await bus.publish('many.x', { i: 0 });
+  for (let i = 1; i < 100000; i++) {
+    bus.emit('many.x', { i, pad: 'y'.repeat(150) });
+    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written', timeoutMs: 10000 });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === 100000, { what: 'all written', timeoutMs: 20000 });
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.sub(['many.*'], { since: first });
+  await c.waitEvents(99999, 30000);
+  expect(c.closed).toBeNull();
+  expect(c.events.every((e, k) => e.data.i === k + 1)).toBe(true);
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+}, 90000);
+
+test('a client that leaves in the middle of its stream replay: nothing breaks, the next resume is whole', async () => {
+  const { bus, port } = await start();
+  const first = await bus.publish('m.x', { i: 0 });
+  for (let i = 1; i < 20000; i++) {
+    bus.emit('m.x', { i });
+    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written' });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === 20000, { what: 'all written', timeoutMs: 15000 });
+  for (let k = 0; k < 5; k++) {
+    const gone = new TestClient(port);
+    await gone.opened;
+    gone.send({ op: 'sub', patterns: ['m.*'], since: first, ref: 'g' });
+    await new Promise((r) => setTimeout(r, k * 3)); // at different points of the replay
+    gone.close();
+  }
+  await waitFor(() => bus.stats().engine.connections === 0, { what: 'the leavers gone' });
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.sub(['m.*'], { since: first });
+  await c.waitEvents(19999, 20000);
+  const got = c.events.map((e) => e.data.i);
+  expect(got.length).toBe(19999);
+  expect(got[0]).toBe(1);
+  expect(got[got.length - 1]).toBe(19999);
+  expect(got.every((v, k) => v === k + 1)).toBe(true);
+}, 60000);
 
 test('an id the stream has trimmed is ERR_HISTORY_GAP, then what the stream keeps', async () => {
   const { bus, port } = await start({ retention: 50 });
