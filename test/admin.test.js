@@ -292,3 +292,20 @@ test('Redis mode: OK, then DOWN naming Redis once redis-server is killed, then O
     { timeout: 5000 });
   expect(page.errors).toEqual([]);
 }, 60000);
+
+test('serveStatic() again for the same path replaces the document and its type; other routes keep theirs', async () => {
+  const bus = makeBus();
+  const { port } = await bus.listen();
+  bus.serveStatic('/a', 'one').serveStatic('/b', Buffer.from('two'), { contentType: 'text/plain' });
+  const get = async (path) => {
+    const r = await fetch(`http://127.0.0.1:${port}${path}`);
+    return `${r.status} ${r.headers.get('content-type')} ${await r.text()}`;
+  };
+  await waitFor(async () => (await get('/b')) === '200 text/plain two', { what: '/b served' });
+  expect(await get('/a')).toBe('200 text/html; charset=utf-8 one');
+  bus.serveStatic('/a', 'three', { contentType: 'text/plain' });
+  await waitFor(async () => (await get('/a')) === '200 text/plain three', { what: '/a replaced' });
+  expect(await get('/b')).toBe('200 text/plain two');
+  expect(() => bus.serveStatic('/c', 42)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  expect(() => bus.serveStatic('/c', 'x', { contentType: 'a\r\nb' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+});
