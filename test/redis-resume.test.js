@@ -153,6 +153,37 @@ test('SSE with Last-Event-ID older than the ring replays from the stream', async
   expect(text).not.toContain('eventwire.gap');
 });
 
+test('SSE: a Last-Event-ID 50,000 events back is replayed whole to a reading client, without a 4008', async () => {
+  const { bus, port } = await start();
+  const first = await bus.publish('s.x', { i: 0 });
+  for (let i = 1; i < 50000; i++) {
+    bus.emit('s.x', { i });
+    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written' });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === 50000, { what: 'all written', timeoutMs: 15000 });
+  const ctrl = new AbortController();
+  const res = await fetch(`http://127.0.0.1:${port}/events?pattern=s.*`, { headers: { 'Last-Event-ID': first }, signal: ctrl.signal });
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let tail = '';
+  let n = 0;
+  let next = 1;
+  let inOrder = true;
+  while (n < 49999) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const text = tail + dec.decode(value, { stream: true });
+    const cut = text.lastIndexOf('\n\n');
+    tail = text.slice(cut + 2);
+    for (const m of text.slice(0, cut + 2).matchAll(/"i":(\d+)/g)) {
+      if (Number(m[1]) !== next++) inOrder = false;
+      n++;
+    }
+  }
+  ctrl.abort();
+  expect({ n, inOrder, slowCloses: bus.stats().engine.slowConsumerCloses }).toEqual({ n: 49999, inOrder: true, slowCloses: 0 });
+}, 60000);
+
 // Socket.IO connection state recovery in Redis mode: the offset (a stream id)
 // may be older than the engine's ring; the stream answers then.
 function sioClient(port) {
