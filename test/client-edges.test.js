@@ -10,6 +10,7 @@ const { EventBus } = require('../lib');
 const native = require('../lib/native');
 const { EventwireClient, EventwireError } = require('../lib/client');
 const { freePort, waitFor } = require('./helpers/net');
+const { thrown: thrownAs } = require('./helpers/thrown');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FAST = { minDelayMs: 10, maxDelayMs: 1000, factor: 2, jitter: 0 }; // deterministic backoff
@@ -79,16 +80,7 @@ afterEach(async () => {
 // ---- options and arguments -------------------------------------------------------------
 
 describe('argument checks', () => {
-  /** [code, message] of what fn throws, or null. */
-  const thrown = (fn) => {
-    try {
-      fn();
-    } catch (err) {
-      expect(err).toBeInstanceOf(EventwireError);
-      return [err.code, err.message];
-    }
-    return null;
-  };
+  const thrown = (fn) => thrownAs(fn, EventwireError);
 
   test('each bad option throws ERR_INVALID_OPTION naming it, before any connection; the boundaries are accepted', () => {
     let constructed = 0;

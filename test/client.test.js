@@ -13,6 +13,7 @@ const vm = require('vm');
 const WebSocket = require('ws');
 const EventEmitter2 = require('eventemitter2');
 const { EventwireClient, EventwireError, patternMatches, compareIds } = require('../lib/client');
+const { thrown } = require('./helpers/thrown');
 const { waitFor } = require('./helpers/net');
 
 const ROOT = path.join(__dirname, '..');
@@ -261,15 +262,7 @@ describe('patternMatches and compareIds', () => {
 
 describe('argument checks', () => {
   test('bad options and patterns throw EventwireError with a stable code', () => {
-    const code = (fn) => {
-      try {
-        fn();
-      } catch (err) {
-        expect(err).toBeInstanceOf(EventwireError);
-        return [err.code, err.message];
-      }
-      return null;
-    };
+    const code = (fn) => thrown(fn, EventwireError);
     const idle = { WebSocket, autoConnect: false };
     expect(code(() => new EventwireClient('ws://x/ws', { ...idle, lastId: 'nope' })))
       .toEqual(['ERR_INVALID_OPTION', 'options.lastId must be an id "<ms>-<seq>"']);

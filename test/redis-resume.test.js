@@ -32,6 +32,19 @@ async function start(redisOpts = {}, serverOpts = {}) {
   return { bus, port };
 }
 
+/** Publishes event 0 of `type` and emits 1..n-1, paced so the offline
+ * queue (10,000) never refuses any; resolves with event 0's id once Redis
+ * acknowledged all n. */
+async function writeMany(bus, type, n, data = (i) => ({ i })) {
+  const first = await bus.publish(type, data(0));
+  for (let i = 1; i < n; i++) {
+    bus.emit(type, data(i));
+    if (i % 2000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written', timeoutMs: 10000 });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === n, { what: `all ${n} written`, timeoutMs: 20000 });
+  return first;
+}
+
 test('a /ws resume older than the ring replays from the stream, then live, gap-free', async () => {
   const { bus, port } = await start();
   const ids = [];
@@ -55,12 +68,7 @@ test('a resume from the stream waits for a client that does not read (no 4008) a
   // read fine was closed 4008 ("slow consumer") once the replay outran it.
   const { bus, port } = await start({}, { backlog: { maxFrames: 100, maxBytes: 1 << 30 } });
   const big = 'x'.repeat(16000);
-  const first = await bus.publish('big.x', { i: 0, big });
-  for (let i = 1; i < 1500; i++) {
-    bus.emit('big.x', { i, big });
-    if (i % 500 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 100, { what: 'written' });
-  }
-  await waitFor(() => bus.stats().engine.redisWritten === 1500, { what: 'all written', timeoutMs: 10000 });
+  const first = await writeMany(bus, 'big.x', 1500, (i) => ({ i, big }));
   const slow = new TestClient(port);
   clients.push(slow);
   await slow.opened;
@@ -79,12 +87,7 @@ test('a resume from the stream waits for a client that does not read (no 4008) a
 
 test('a reading client resumes 100,000 events from the stream with the default backlog, in order, without a 4008', async () => {
   const { bus, port } = await start();
-  const first = await bus.publish('many.x', { i: 0 });
-  for (let i = 1; i < 100000; i++) {
-    bus.emit('many.x', { i, pad: 'y'.repeat(150) });
-    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written', timeoutMs: 10000 });
-  }
-  await waitFor(() => bus.stats().engine.redisWritten === 100000, { what: 'all written', timeoutMs: 20000 });
+  const first = await writeMany(bus, 'many.x', 100000, (i) => ({ i, pad: 'y'.repeat(150) }));
   const c = new TestClient(port);
   clients.push(c);
   await c.sub(['many.*'], { since: first });
@@ -96,12 +99,7 @@ test('a reading client resumes 100,000 events from the stream with the default b
 
 test('a client that leaves in the middle of its stream replay: nothing breaks, the next resume is whole', async () => {
   const { bus, port } = await start();
-  const first = await bus.publish('m.x', { i: 0 });
-  for (let i = 1; i < 20000; i++) {
-    bus.emit('m.x', { i });
-    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written' });
-  }
-  await waitFor(() => bus.stats().engine.redisWritten === 20000, { what: 'all written', timeoutMs: 15000 });
+  const first = await writeMany(bus, 'm.x', 20000);
   for (let k = 0; k < 5; k++) {
     const gone = new TestClient(port);
     await gone.opened;
@@ -155,12 +153,7 @@ test('SSE with Last-Event-ID older than the ring replays from the stream', async
 
 test('SSE: a Last-Event-ID 50,000 events back is replayed whole to a reading client, without a 4008', async () => {
   const { bus, port } = await start();
-  const first = await bus.publish('s.x', { i: 0 });
-  for (let i = 1; i < 50000; i++) {
-    bus.emit('s.x', { i });
-    if (i % 5000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written' });
-  }
-  await waitFor(() => bus.stats().engine.redisWritten === 50000, { what: 'all written', timeoutMs: 15000 });
+  const first = await writeMany(bus, 's.x', 50000);
   const ctrl = new AbortController();
   const res = await fetch(`http://127.0.0.1:${port}/events?pattern=s.*`, { headers: { 'Last-Event-ID': first }, signal: ctrl.signal });
   const reader = res.body.getReader();
