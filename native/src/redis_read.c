@@ -106,21 +106,22 @@ static int ew__replay_room(const ew__conn_t *c) {
   return frames ? (int)frames : 1;
 }
 
-static ew__conn_t *ew__replay_conn(ew__redis_t *r, void *priv) {
-  ew__pending_t *p = ew__engine_pending_get(r->e, (uint32_t)(uintptr_t)priv);
-  return p ? p->conn : NULL;
+/* The connection a replay reply is for, while it is open; NULL, with the
+ * token given back, once it is gone. */
+static ew__conn_t *ew__replay_target(ew__redis_t *r, uint32_t token) {
+  ew__pending_t *p = ew__engine_pending_get(r->e, token);
+  ew__conn_t *c = p ? p->conn : NULL;
+  if (c && c->state == EW__CONN_OPEN) return c;
+  ew__engine_pending_done(r->e, token);
+  return NULL;
 }
 
 static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) {
-  (void)ac;
-  ew__redis_t *r = ((redisAsyncContext *)ac)->data;
+  ew__redis_t *r = ac->data;
   redisReply *reply = reply_;
   uint32_t token = (uint32_t)(uintptr_t)priv;
-  ew__conn_t *c = ew__replay_conn(r, priv);
-  if (!c || c->state != EW__CONN_OPEN) {
-    ew__engine_pending_done(r->e, token);
-    return;
-  }
+  ew__conn_t *c = ew__replay_target(r, token);
+  if (!c) return;
   if (!reply || reply->type != REDIS_REPLY_ARRAY) {
     ew__engine_pending_done(r->e, token);
     ew__replay_done(r, c); /* the ring takes over; a gap there closes with 4008 */
@@ -205,11 +206,8 @@ static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv)
   ew__redis_t *r = ac->data;
   redisReply *reply = reply_;
   uint32_t token = (uint32_t)(uintptr_t)priv;
-  ew__conn_t *c = ew__replay_conn(r, priv);
-  if (!c || c->state != EW__CONN_OPEN) {
-    ew__engine_pending_done(r->e, token);
-    return;
-  }
+  ew__conn_t *c = ew__replay_target(r, token);
+  if (!c) return;
   if (!reply) { /* Redis dropped meanwhile: the ring answers alone */
     ew__engine_pending_done(r->e, token);
     ew__subs_resumed(c, ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq) ? EW_EHISTORY_GAP : 0, "");
