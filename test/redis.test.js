@@ -897,6 +897,25 @@ test('Redis refusing writes (maxmemory, OOM): publish() rejects with the reason,
   expect(Number(await redis.command('XLEN', STREAM))).toBe(2);
 }, 30000);
 
+test('XADDs refused before the relay read any own entry do not hide a later real gap of this instance', async () => {
+  redis = await RedisServer.start();
+  const a = makeBus({}, { server: false });
+  const errors = [];
+  a.on('error', (e) => errors.push(e.message));
+  await a.listen();
+  expect(await redis.command('CONFIG', 'SET', 'maxmemory', '1')).toBe('OK');
+  for (let i = 0; i < 3; i++) await a.publish('r.x', { i }).catch(() => {}); // q 1..3 refused
+  expect(await redis.command('CONFIG', 'SET', 'maxmemory', '0')).toBe('OK');
+  const id = await a.publish('r.x', { i: 3 }); // q 4: the relay's first own entry
+  await waitFor(async () => (await a.getEventHistory({ count: 1 }))[0].id === id, { what: 'read back' });
+  const [[, fields]] = await redis.command('XREVRANGE', STREAM, '+', '-', 'COUNT', '1');
+  const inst = fields[fields.indexOf('i') + 1];
+  // q 5..8 of this instance trimmed before the relay read them: q 9 arrives.
+  await redis.command('XADD', STREAM, '*', 't', 'r.x', 'ts', String(Date.now()), 'd', '{}', 'i', inst, 'q', '9');
+  await waitFor(() => errors.some((m) => /missed/.test(m)), { what: 'the gap said' });
+  expect(errors.filter((m) => /missed/.test(m))).toEqual([expect.stringMatching(/missed 4 event\(s\)/)]);
+}, 30000);
+
 test('close() right after a burst writes every event first: the emits and the publishes are all in the stream, each publish() resolved', async () => {
   redis = await RedisServer.start();
   const a = makeBus({}, { server: false });

@@ -81,6 +81,18 @@ static void ew__settle(ew__redis_t *r, ew__xentry_t *x, int err, const char *id,
   }
 }
 
+/* An own q that will never be in the stream (refused by Redis, failed at
+ * the give-up): the relay's jump over it is not a trim. */
+static void ew__own_q_lost(ew__redis_t *r, uint64_t q) {
+  r->refused_unread++;
+  if (q > r->refused_max_q) r->refused_max_q = q;
+}
+
+/* The relay reached own q: the lost q's below it are explained or passed. */
+static void ew__own_q_seen(ew__redis_t *r, uint64_t q) {
+  if (q > r->refused_max_q) r->refused_unread = 0;
+}
+
 /* Fails what waits. XADDs already sent on a command connection that is
  * still up stay: their replies settle them (with their own ids; failing
  * them here would hand those replies to the next events in line). At close
@@ -99,6 +111,7 @@ static void ew__fail_all(ew__redis_t *r, int err) {
     for (ew__xentry_t *x = lists[k]; x;) {
       ew__xentry_t *next = x->next;
       ew__settle(r, x, err, NULL, 0);
+      ew__own_q_lost(r, x->seq);
       ew__free(x);
       n++;
       x = next;
@@ -172,7 +185,7 @@ static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {
     ew__set_error(r, "XADD failed", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
     atomic_fetch_add(&r->e->redis_rejected, 1);
     r->refused_ms = ew__now_ms();
-    r->refused_unread++; /* its q never reaches the stream: the relay's jump over it is no trim */
+    ew__own_q_lost(r, x->seq); /* its q never reaches the stream: the relay's jump over it is no trim */
     if (x->origin_kind)
       ew__settle(r, x, EW_EREDIS_UNAVAILABLE, NULL, 0);
     else
@@ -377,10 +390,11 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
        * were trimmed before this relay read them, or Redis refused their
        * XADD. Said, never silent; our own refusals are known, not said. */
       uint64_t missed = q - s->q - 1;
-      if (missed && !strcmp(s->instance, r->instance)) {
+      if (!strcmp(s->instance, r->instance)) {
         uint64_t known = missed < r->refused_unread ? missed : r->refused_unread;
         r->refused_unread -= known;
         missed -= known;
+        ew__own_q_seen(r, q);
       }
       if (missed) ew__relay_gap(r, s->instance, missed);
       s->q = q;
@@ -399,6 +413,7 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
   memcpy(r->seen[slot].instance, inst, il);
   r->seen[slot].instance[il] = '\0';
   r->seen[slot].q = q;
+  if (!strcmp(r->seen[slot].instance, r->instance)) ew__own_q_seen(r, q); /* lost ones before our first entry read */
   return 0;
 }
 
@@ -876,6 +891,7 @@ void ew__redis_stop(ew__redis_t *r) {
   for (int i = 0; i < 2; i++) {
     redisAsyncContext *ac = slots[i]->ac;
     slots[i]->ac = NULL;
+    slots[i]->ready = 0; /* nothing may be sent from the callbacks that run now */
     if (ac) redisAsyncFree(ac); /* pending callbacks get NULL replies */
   }
   /* Not called from a hiredis callback (the engine's close command): the

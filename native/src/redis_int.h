@@ -97,7 +97,8 @@ struct ew__redis {
   uint64_t held_since_ms; /* ew__flush holds events back for the relay since then (0 = not) */
   uint64_t relay_gaps;   /* entries of an instance trimmed before the relay read them */
   uint64_t refused_ms;   /* the last XADD Redis refused, while none was accepted after it (0 = none): health */
-  uint64_t refused_unread; /* own q's refused by Redis and not yet passed by the relay: not a trimmed gap */
+  uint64_t refused_unread; /* own q's refused by Redis (or failed at the give-up) not yet passed by the relay */
+  uint64_t refused_max_q; /* the highest of them: once the relay passed it, none is left to explain a jump */
   int checking;          /* the check is out: hold XADDs */
   ev_timer retry_timer;
   char last_error[160];

@@ -72,38 +72,17 @@ void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *ar
 
 #define EW__REPLAY_PAGE 256
 
-static int ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
+static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
 
 /* The connection leaves the stream replay for the ring, after (ms, seq). */
-static void ew__replay_leave(ew__redis_t *r, ew__conn_t *c) {
+static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
   ew__history_t *h = &r->e->history;
   c->stream_catchup = 0;
-  c->replay_parked = 0;
   c->cursor = ew__history_after(h, c->sc_ms, c->sc_seq);
   c->catching_up = c->cursor < h->head || ew__history_gap(h, c->sc_ms, c->sc_seq);
   if (ew__history_gap(h, c->sc_ms, c->sc_seq)) c->cursor = h->tail - 1; /* the refill closes it: 4008, resume again */
   ew__conn_mark_dirty(c);
-}
-
-static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
-  ew__replay_leave(r, c);
   ew__engine_flush(r->e);
-}
-
-/* Flow control of the stream replay, like the ring's refill (outq.c): a
- * page goes out only while the backlog is under half its bounds, and asks
- * for what fills it to the bound (by the last page's frame size), so a
- * client that reads gets a resume of any length without being taken for
- * a slow one. A client that stops reading keeps the replay parked. */
-static int ew__replay_room(const ew__conn_t *c) {
-  const ew__server_t *s = c->srv;
-  if (c->q_count * 2 > s->backlog_max_frames || c->q_bytes * 2 > s->backlog_max_bytes) return 0;
-  size_t frames = s->backlog_max_frames - c->q_count;
-  size_t avg = c->replay_avg_len ? c->replay_avg_len : 1;
-  size_t by_bytes = (s->backlog_max_bytes - c->q_bytes) / avg;
-  if (by_bytes < frames) frames = by_bytes;
-  if (frames > EW__REPLAY_PAGE) frames = EW__REPLAY_PAGE;
-  return frames ? (int)frames : 1;
 }
 
 /* The connection a replay reply is for, while it is open; NULL, with the
@@ -127,7 +106,6 @@ static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) 
     ew__replay_done(r, c); /* the ring takes over; a gap there closes with 4008 */
     return;
   }
-  size_t pushed = 0, pushed_bytes = c->q_bytes;
   for (size_t i = 0; i < reply->elements; i++) {
     const redisReply *entry = reply->element[i];
     ew__entry_t x;
@@ -139,10 +117,8 @@ static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) 
     if (x.group) continue; /* a retried dead letter: not public */
     ew__frame_t *frame = ew__frame_event(&x.ev);
     if (!frame) continue;
-    int wants = ew__conn_wants(c, frame);
-    int rc = wants ? ew__conn_replay(c, frame) : 0;
+    int rc = ew__conn_wants(c, frame) ? ew__conn_replay(c, frame) : 0;
     ew__frame_unref(frame);
-    if (wants && !rc) pushed++;
     if (rc) {
       ew__engine_pending_done(r->e, token);
       atomic_fetch_add(&r->e->slow_consumer_closes, 1);
@@ -151,54 +127,27 @@ static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) 
       return;
     }
   }
-  if (pushed && c->q_bytes > pushed_bytes) c->replay_avg_len = (uint32_t)((c->q_bytes - pushed_bytes) / pushed);
-  int more = reply->elements == c->replay_asked && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq);
-  if (more && !ew__replay_room(c)) {
-    /* Parked: no request is out, so the token goes back; unpark takes one. */
-    ew__engine_pending_done(r->e, token);
-    c->replay_parked = 1;
-    ew__engine_flush(r->e);
-    return;
-  }
   ew__engine_flush(r->e);
-  if (more && c->state == EW__CONN_OPEN) {
-    if (ew__replay_page(r, token, c)) ew__engine_flush(r->e);
+  if (reply->elements == EW__REPLAY_PAGE && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq)) {
+    ew__replay_page(r, token, c);
     return;
   }
   ew__engine_pending_done(r->e, token);
-  if (c->state == EW__CONN_OPEN) ew__replay_done(r, c);
+  ew__replay_done(r, c);
 }
 
-void ew__redis_replay_unpark(ew__redis_t *r, ew__conn_t *c) {
-  if (!c->replay_parked || c->state != EW__CONN_OPEN || !ew__replay_room(c)) return;
-  c->replay_parked = 0;
-  uint32_t token = ew__engine_pending(r->e, c, EW__PENDING_REPLAY, NULL);
-  if (!token) { /* no slot now: the ring takes over (a gap there closes with 4008, the client resumes) */
-    ew__replay_leave(r, c);
-    return;
-  }
-  ew__replay_page(r, token, c); /* on -1 the refill that follows in ew__conn_flush takes over */
-}
-
-/* Asks for the next page; when Redis cannot be asked, the connection
- * leaves for the ring and this returns -1 (the caller flushes, unless it
- * runs inside the connection's own flush). */
-static int ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
+static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
   char from[64], count[16];
-  int n = ew__replay_room(c);
-  c->replay_asked = (uint32_t)(n ? n : 1);
   snprintf(from, sizeof from, "(%llu-%llu", (unsigned long long)c->sc_ms, (unsigned long long)c->sc_seq);
-  snprintf(count, sizeof count, "%u", (unsigned)c->replay_asked);
+  snprintf(count, sizeof count, "%d", EW__REPLAY_PAGE);
   const char *argv[] = {"XRANGE", r->stream, from, "+", "COUNT", count};
   size_t argl[6];
   for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
   if (!r->cmd.ready ||
       redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_page, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
     ew__engine_pending_done(r->e, token);
-    ew__replay_leave(r, c);
-    return -1;
+    ew__replay_done(r, c);
   }
-  return 0;
 }
 
 /* The first id the stream keeps: a resume from before it has a gap. */
@@ -227,7 +176,7 @@ static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv)
   int gap = oldest[0] && ew__id_cmp(fms, fseq, c->sc_ms, c->sc_seq) > 0;
   if (gap) c->sc_ms = 0, c->sc_seq = 0; /* replay all that is kept */
   ew__subs_resumed(c, gap ? EW_EHISTORY_GAP : 0, oldest);
-  if (ew__replay_page(r, token, c)) ew__engine_flush(r->e);
+  ew__replay_page(r, token, c);
 }
 
 int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq) {
