@@ -42,6 +42,9 @@ async function writeMany(bus, type, n, data = (i) => ({ i })) {
     if (i % 2000 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 1000, { what: 'written', timeoutMs: 10000 });
   }
   await waitFor(() => bus.stats().engine.redisWritten === n, { what: `all ${n} written`, timeoutMs: 20000 });
+  // And read back by the relay: the ring (5 here) holds the stream's end, as
+  // it does for a client that resumes later.
+  await waitFor(async () => (await bus.health()).redis.relayBehind === 0, { what: 'the relay caught up', timeoutMs: 20000 });
   return first;
 }
 
@@ -62,6 +65,42 @@ test('a /ws resume older than the ring replays from the stream, then live, gap-f
   await new Promise((r) => setTimeout(r, 100));
   expect(c.events.map((e) => e.data.i)).toEqual(want);
 });
+
+test('a resume from the stream waits for a client that does not read (no 4008) and gives it everything, then the live events, once it reads', async () => {
+  // Before: pages went out as fast as Redis answered, and a client that
+  // read fine was closed 4008 ("slow consumer") once the replay outran it.
+  const { bus, port } = await start({}, { backlog: { maxFrames: 100, maxBytes: 1 << 30 } });
+  // 48 MB: more than loopback's socket buffers (tcp_rmem 32 MB + wmem 4 MB
+  // here), so the replay cannot end while the client does not read.
+  const big = 'x'.repeat(16000);
+  const first = await writeMany(bus, 'big.x', 3000, (i) => ({ i, big }));
+  const slow = new TestClient(port);
+  clients.push(slow);
+  await slow.opened;
+  slow.ws._socket.pause(); // reads nothing for a while: the replay waits for it
+  slow.send({ op: 'sub', patterns: ['big.*'], since: first, ref: 's1' });
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+  slow.ws._socket.resume();
+  for (let i = 3000; i < 3010; i++) bus.emit('big.x', { i, big }); // live ones follow the replay
+  await slow.waitEvents(3009, 30000);
+  expect(slow.events.map((e) => e.data.i)).toEqual(Array.from({ length: 3009 }, (_, k) => k + 1));
+  expect(slow.closed).toBeNull();
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+  expect((await bus.health()).status).toBe('ok');
+}, 60000);
+
+test('a reading client resumes 100,000 events from the stream with the default backlog, in order, without a 4008', async () => {
+  const { bus, port } = await start();
+  const first = await writeMany(bus, 'many.x', 100000, (i) => ({ i, pad: 'y'.repeat(150) }));
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.sub(['many.*'], { since: first });
+  await c.waitEvents(99999, 30000);
+  expect(c.closed).toBeNull();
+  expect(c.events.every((e, k) => e.data.i === k + 1)).toBe(true);
+  expect(bus.stats().engine.slowConsumerCloses).toBe(0);
+}, 90000);
 
 test('a client that leaves in the middle of its stream replay: nothing breaks, the next resume is whole', async () => {
   const { bus, port } = await start();
@@ -84,6 +123,77 @@ test('a client that leaves in the middle of its stream replay: nothing breaks, t
   expect(got[got.length - 1]).toBe(19999);
   expect(got.every((v, k) => v === k + 1)).toBe(true);
 }, 60000);
+
+// Found by a review of the paced replay: pages sized by frame counts alone,
+// entries that are not events, trims while parked, a second resume.
+test('large events: a reading client gets a 300 × 40 KB replay, and one after 300 small events, without a 4008', async () => {
+  const { bus, port } = await start();
+  const big = 'x'.repeat(40000);
+  const first = await writeMany(bus, 'b.x', 601, (i) => (i <= 300 ? { i } : { i, big }));
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.sub(['b.*'], { since: first });
+  await waitFor(() => c.events.length >= 600 || c.closed, { timeoutMs: 20000, what: 'the replay' });
+  expect({ got: c.events.length, closed: c.closed, slow: bus.stats().engine.slowConsumerCloses }).toEqual({ got: 600, closed: null, slow: 0 });
+  expect(c.events.every((e, k) => e.data.i === k + 1)).toBe(true);
+}, 60000);
+
+test('entries eventwire did not write, more than a page of them, are stepped over once (no XRANGE loop)', async () => {
+  const { bus, port } = await start({}, { backlog: { maxFrames: 4 } });
+  const first = await bus.publish('f.x', { i: 0 });
+  for (let k = 0; k < 5; k++) await redis.command('XADD', 'eventwire:events', '*', 'foo', 'bar');
+  for (let i = 1; i <= 20; i++) await bus.publish('f.x', { i });
+  const xrange = async () => Number((/cmdstat_xrange:calls=(\d+)/.exec(await redis.command('INFO', 'commandstats')) || [0, 0])[1]);
+  const before = await xrange();
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.sub(['f.*'], { since: first });
+  await c.waitEvents(20);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(c.events.map((e) => e.data.i)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+  expect((await xrange()) - before).toBeLessThan(40); // 4 per page: ~8 pages and the oldest-entry check
+}, 30000);
+
+test('a replay parked while MAXLEN trims past it closes the client 4008 (it resumes and is told of the gap), never a silent hole', async () => {
+  const { bus, port } = await start({ retention: 1000 }, { backlog: { maxFrames: 100, maxBytes: 1 << 30 } });
+  const big = 'x'.repeat(16000);
+  const first = await writeMany(bus, 't.x', 500, (i) => ({ i, big }));
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.opened;
+  c.ws._socket.pause();
+  c.send({ op: 'sub', patterns: ['t.*'], since: first, ref: 's1' });
+  await new Promise((r) => setTimeout(r, 1000)); // parked now
+  for (let i = 500; i < 3500; i++) {
+    bus.emit('t.x', { i, big }); // MAXLEN ~1000 trims past the parked position
+    if (i % 500 === 0) await waitFor(() => bus.stats().engine.redisWritten >= i - 200, { what: 'written', timeoutMs: 10000 });
+  }
+  await waitFor(() => bus.stats().engine.redisWritten === 3500, { what: 'all written', timeoutMs: 20000 });
+  c.ws._socket.resume();
+  await waitFor(() => c.closed || (c.events.length && c.events[c.events.length - 1].data.i === 3499), { timeoutMs: 30000, what: 'the end or a close' });
+  const got = c.events.map((e) => e.data.i);
+  const holes = [];
+  for (let k = 1; k < got.length; k++) if (got[k] !== got[k - 1] + 1) holes.push([got[k - 1], got[k]]);
+  expect({ holes, closedWith: c.closed && c.closed.code }).toEqual({ holes: [], closedWith: 4008 });
+}, 120000);
+
+test('a second sub with since while the first resume still replays is refused (ERR_INVALID_SINCE): no event twice', async () => {
+  const { bus, port } = await start({}, { backlog: { maxFrames: 100, maxBytes: 1 << 30 } });
+  const first = await writeMany(bus, 'd.x', 2000);
+  const c = new TestClient(port);
+  clients.push(c);
+  await c.opened;
+  c.send({ op: 'sub', patterns: ['d.*'], since: first, ref: 'a' });
+  c.send({ op: 'unsub', patterns: ['d.*'], ref: 'b' });
+  c.send({ op: 'sub', patterns: ['d.*'], since: first, ref: 'c' });
+  await waitFor(() => c.control.some((m) => m.ref === 'c'), { what: 'the answer to c' });
+  await new Promise((r) => setTimeout(r, 500));
+  expect(c.control.find((m) => m.ref === 'c')).toMatchObject({ op: 'error', code: 'ERR_INVALID_SINCE' });
+  expect(c.control.find((m) => m.ref === 'a')).toMatchObject({ op: 'ack' });
+  const got = c.events.map((e) => e.data.i);
+  expect(got.every((v, k) => k === 0 || v > got[k - 1])).toBe(true);
+  expect(c.closed).toBeNull();
+}, 30000);
 
 test('an id the stream has trimmed is ERR_HISTORY_GAP, then what the stream keeps', async () => {
   const { bus, port } = await start({ retention: 50 });

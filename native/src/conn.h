@@ -84,6 +84,10 @@ typedef struct ew__conn {
   uint64_t cursor;              /* history position while catching up */
   uint64_t sc_ms, sc_seq;       /* Redis: last id replayed from the stream (stream catch-up) */
   uint8_t stream_catchup;       /* Redis: replaying from the stream before the ring */
+  uint8_t replay_parked;        /* Redis: the stream replay waits for the backlog to drain (outq.c resumes it) */
+  uint32_t replay_avg_len;      /* Redis: bytes per frame of the last replay page (sizes the next page) */
+  uint32_t replay_asked;        /* Redis: entries the replay page out now asked for (fewer back: the end) */
+  uint8_t replay_inclusive;     /* Redis: sc is an entry read from the stream: pages start at it (trim check) */
   char *resume_ref;             /* /ws: the sub's ref, answered when the stream replay starts */
   uint64_t dropped;             /* low events dropped since the last notice */
   uint64_t drop_first_ms, drop_first_seq, drop_last_ms, drop_last_seq;

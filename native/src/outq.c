@@ -26,6 +26,7 @@
 #include "conn.h"
 #include "engine.h"
 #include "names.h"
+#include "redis.h"
 
 /* One sendmsg takes up to 256 frames / 256 KB. At 64 frames a burst cost
  * several syscalls per client (each with its TCP push and loopback softirq);
@@ -259,6 +260,7 @@ void ew__conn_flush(ew__conn_t *c) {
   ew_engine_t *e = c->srv->engine;
   int fd = (int)lws_get_socket_fd(c->wsi);
   for (int rounds = 0; rounds < 4; rounds++) {
+    if (c->replay_parked && e->redis) ew__redis_replay_unpark(e->redis, c); /* drained below half: next page */
     if (c->catching_up) ew__refill(c);
     /* The notice goes out once the client has caught up (nothing queued), so
      * notices can never crowd events out of a full backlog. */

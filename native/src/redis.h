@@ -51,6 +51,10 @@ void ew__redis_resume(ew__redis_t *r);
  * (a resume older than the ring): pages of XRANGE, then the ring. 0, or an
  * error when Redis cannot be asked now (the ring answers then). */
 int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq);
+/* A stream replay parked while the connection's backlog was over half its
+ * bounds asks for its next page (outq.c, once the backlog drained below
+ * half). No-op for a connection that is not parked. {engine} */
+void ew__redis_replay_unpark(ew__redis_t *r, ew__conn_t *c);
 /* Appends {"state",...} for /health; returns 1 when healthy. */
 int ew__redis_health_json(ew__redis_t *r, struct ew__buf *b);
 

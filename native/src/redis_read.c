@@ -5,7 +5,6 @@
  * non-blocking command consumer groups use, and the health JSON.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -72,17 +71,38 @@ void ew__redis_command(ew__redis_t *r, const char *const *argv, const size_t *ar
 
 #define EW__REPLAY_PAGE 256
 
-static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
+static int ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c);
 
 /* The connection leaves the stream replay for the ring, after (ms, seq). */
-static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
+static void ew__replay_leave(ew__redis_t *r, ew__conn_t *c) {
   ew__history_t *h = &r->e->history;
   c->stream_catchup = 0;
+  c->replay_parked = 0;
   c->cursor = ew__history_after(h, c->sc_ms, c->sc_seq);
   c->catching_up = c->cursor < h->head || ew__history_gap(h, c->sc_ms, c->sc_seq);
   if (ew__history_gap(h, c->sc_ms, c->sc_seq)) c->cursor = h->tail - 1; /* the refill closes it: 4008, resume again */
   ew__conn_mark_dirty(c);
+}
+
+static void ew__replay_done(ew__redis_t *r, ew__conn_t *c) {
+  ew__replay_leave(r, c);
   ew__engine_flush(r->e);
+}
+
+/* Flow control of the stream replay, like the ring's refill (outq.c): a
+ * page goes out only while the backlog is under half its bounds, and asks
+ * for what fills it to the bound (by the last page's frame size), so a
+ * client that reads gets a resume of any length without being taken for
+ * a slow one. A client that stops reading keeps the replay parked. */
+static int ew__replay_room(const ew__conn_t *c) {
+  const ew__server_t *s = c->srv;
+  if (c->q_count * 2 > s->backlog_max_frames || c->q_bytes * 2 > s->backlog_max_bytes) return 0;
+  size_t frames = s->backlog_max_frames - c->q_count;
+  size_t avg = c->replay_avg_len ? c->replay_avg_len : 1;
+  size_t by_bytes = (s->backlog_max_bytes - c->q_bytes) / avg;
+  if (by_bytes < frames) frames = by_bytes;
+  if (frames > EW__REPLAY_PAGE) frames = EW__REPLAY_PAGE;
+  return frames ? (int)frames : 1;
 }
 
 /* The connection a replay reply is for, while it is open; NULL, with the
@@ -93,6 +113,19 @@ static ew__conn_t *ew__replay_target(ew__redis_t *r, uint32_t token) {
   if (c && c->state == EW__CONN_OPEN) return c;
   ew__engine_pending_done(r->e, token);
   return NULL;
+}
+
+/* The stream id of an entry [id, fields]; -1 when it is not one. */
+static int ew__entry_id(const redisReply *entry, uint64_t *ms, uint64_t *seq) {
+  if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[0]->type != REDIS_REPLY_STRING) return -1;
+  return ew__id_parse(entry->element[0]->str, entry->element[0]->len, ms, seq) ? -1 : 0;
+}
+
+static void ew__replay_slow_close(ew__redis_t *r, ew__conn_t *c, uint32_t token) {
+  ew__engine_pending_done(r->e, token);
+  atomic_fetch_add(&r->e->slow_consumer_closes, 1);
+  ew__conn_close(c, 4008, "slow consumer"); /* it resumes from its last id: told of a gap then */
+  ew__engine_flush(r->e);
 }
 
 static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) {
@@ -106,48 +139,105 @@ static void ew__on_replay_page(redisAsyncContext *ac, void *reply_, void *priv) 
     ew__replay_done(r, c); /* the ring takes over; a gap there closes with 4008 */
     return;
   }
-  for (size_t i = 0; i < reply->elements; i++) {
+  const ew__server_t *s = c->srv;
+  uint64_t ms, seq;
+  size_t i = 0;
+  if (c->replay_inclusive) {
+    /* The page starts at the last entry replayed: gone means MAXLEN trimmed
+     * past it while the replay waited for the client, and what followed it
+     * may be gone too. Never a silent hole: the client resumes and is told. */
+    if (reply->elements == 0 || ew__entry_id(reply->element[0], &ms, &seq) || ms != c->sc_ms || seq != c->sc_seq) {
+      ew__replay_slow_close(r, c, token);
+      return;
+    }
+    i = 1;
+  }
+  size_t pushed = 0, pushed_bytes = c->q_bytes;
+  int full = 0;
+  for (; i < reply->elements; i++) {
     const redisReply *entry = reply->element[i];
-    ew__entry_t x;
-    if (ew__redis_entry_scan(entry, r->e->delim, &x)) continue;
-    uint64_t ms, seq;
-    if (ew__id_parse(x.ev.id, x.ev.id_len, &ms, &seq)) continue;
+    if (ew__entry_id(entry, &ms, &seq)) continue;
+    /* Up to the backlog's bound, not past it: the rest is asked for again
+     * once the client has read what is queued. */
+    if (c->q_count + 1 > s->backlog_max_frames || c->q_bytes >= s->backlog_max_bytes) {
+      full = 1;
+      break;
+    }
+    /* The position moves past every entry, those skipped below included (a
+     * page of entries eventwire did not write must not be asked for again). */
     c->sc_ms = ms;
     c->sc_seq = seq;
+    c->replay_inclusive = 1;
+    ew__entry_t x;
+    if (ew__redis_entry_scan(entry, r->e->delim, &x)) continue;
     if (x.group) continue; /* a retried dead letter: not public */
     ew__frame_t *frame = ew__frame_event(&x.ev);
     if (!frame) continue;
-    int rc = ew__conn_wants(c, frame) ? ew__conn_replay(c, frame) : 0;
+    int wants = ew__conn_wants(c, frame);
+    int rc = wants ? ew__conn_replay(c, frame) : 0;
     ew__frame_unref(frame);
     if (rc) {
-      ew__engine_pending_done(r->e, token);
-      atomic_fetch_add(&r->e->slow_consumer_closes, 1);
-      ew__conn_close(c, 4008, "slow consumer");
-      ew__engine_flush(r->e);
+      ew__replay_slow_close(r, c, token);
       return;
     }
+    if (wants) pushed++;
+  }
+  if (pushed && c->q_bytes > pushed_bytes) c->replay_avg_len = (uint32_t)((c->q_bytes - pushed_bytes) / pushed);
+  int more = full || (reply->elements == c->replay_asked && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq));
+  if (more && !ew__replay_room(c)) {
+    /* Parked: no request is out, so the token goes back; unpark takes one. */
+    ew__engine_pending_done(r->e, token);
+    c->replay_parked = 1;
+    ew__engine_flush(r->e);
+    return;
   }
   ew__engine_flush(r->e);
-  if (reply->elements == EW__REPLAY_PAGE && ew__history_gap(&r->e->history, c->sc_ms, c->sc_seq)) {
-    ew__replay_page(r, token, c);
+  if (more && c->state == EW__CONN_OPEN) {
+    if (ew__replay_page(r, token, c)) ew__engine_flush(r->e);
     return;
   }
   ew__engine_pending_done(r->e, token);
-  ew__replay_done(r, c);
+  if (c->state == EW__CONN_OPEN) ew__replay_done(r, c);
 }
 
-static void ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
+void ew__redis_replay_unpark(ew__redis_t *r, ew__conn_t *c) {
+  if (!c->replay_parked || c->state != EW__CONN_OPEN || !ew__replay_room(c)) return;
+  c->replay_parked = 0;
+  uint32_t token = ew__engine_pending(r->e, c, EW__PENDING_REPLAY, NULL);
+  if (!token) { /* no slot now: the ring takes over (a gap there closes with 4008, the client resumes) */
+    ew__replay_leave(r, c);
+    return;
+  }
+  ew__replay_page(r, token, c); /* on -1 the refill that follows in ew__conn_flush takes over */
+}
+
+/* Asks for the next page; when Redis cannot be asked, the connection
+ * leaves for the ring and this returns -1 (the caller flushes, unless it
+ * runs inside the connection's own flush). */
+static int ew__replay_page(ew__redis_t *r, uint32_t token, ew__conn_t *c) {
   char from[64], count[16];
-  snprintf(from, sizeof from, "(%llu-%llu", (unsigned long long)c->sc_ms, (unsigned long long)c->sc_seq);
-  snprintf(count, sizeof count, "%d", EW__REPLAY_PAGE);
-  const char *argv[] = {"XRANGE", r->stream, from, "+", "COUNT", count};
+  if (r->stopping || !r->cmd.ac) r->cmd.ready = 0; /* closing: the callbacks run with NULL replies */
+  int n = ew__replay_room(c);
+  /* From the last entry replayed itself (checked, then skipped), or after
+   * the client's id on the first page. */
+  c->replay_asked = (uint32_t)(n ? n : 1) + (c->replay_inclusive ? 1 : 0);
+  snprintf(from, sizeof from, "%s%llu-%llu", c->replay_inclusive ? "" : "(", (unsigned long long)c->sc_ms,
+           (unsigned long long)c->sc_seq);
+  snprintf(count, sizeof count, "%u", (unsigned)c->replay_asked);
+  /* Up to what the relay has read, not "+": past it the ring cannot take
+   * over (the relay would later deliver those entries live again). */
+  char to[48];
+  snprintf(to, sizeof to, "%llu-%llu", (unsigned long long)r->last_ms, (unsigned long long)r->last_seq);
+  const char *argv[] = {"XRANGE", r->stream, from, to, "COUNT", count};
   size_t argl[6];
   for (int i = 0; i < 6; i++) argl[i] = strlen(argv[i]);
   if (!r->cmd.ready ||
       redisAsyncCommandArgv(r->cmd.ac, ew__on_replay_page, (void *)(uintptr_t)token, 6, argv, argl) != REDIS_OK) {
     ew__engine_pending_done(r->e, token);
-    ew__replay_done(r, c);
+    ew__replay_leave(r, c);
+    return -1;
   }
+  return 0;
 }
 
 /* The first id the stream keeps: a resume from before it has a gap. */
@@ -176,7 +266,7 @@ static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv)
   int gap = oldest[0] && ew__id_cmp(fms, fseq, c->sc_ms, c->sc_seq) > 0;
   if (gap) c->sc_ms = 0, c->sc_seq = 0; /* replay all that is kept */
   ew__subs_resumed(c, gap ? EW_EHISTORY_GAP : 0, oldest);
-  ew__replay_page(r, token, c);
+  if (ew__replay_page(r, token, c)) ew__engine_flush(r->e);
 }
 
 int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq) {
@@ -184,6 +274,9 @@ int ew__redis_replay(ew__redis_t *r, ew__conn_t *c, uint64_t ms, uint64_t seq) {
   uint32_t token = ew__engine_pending(r->e, c, EW__PENDING_REPLAY, NULL);
   if (!token) return EW_ELIMIT;
   c->stream_catchup = 1;
+  c->replay_parked = 0;
+  c->replay_inclusive = 0;
+  c->replay_avg_len = 0;
   c->sc_ms = ms;
   c->sc_seq = seq;
   const char *argv[] = {"XRANGE", r->stream, "-", "+", "COUNT", "1"};

@@ -93,7 +93,9 @@ static void ew__op_sub(ew__conn_t *c, const cJSON *root, const char *ref) {
       ew__wsproto_error(c, ref, EW_ESINCE, "since must be the id \"<ms>-<seq>\" of a past event", NULL);
       return;
     }
-    if (c->npatterns) {
+    /* One resume per connection at a time: a second one (after unsubscribing
+     * everything) while the first still replays would run two replays. */
+    if (c->npatterns || c->catching_up || c->stream_catchup) {
       ew__wsproto_error(c, ref, EW_ESINCE,
                         "since is accepted only on the first sub of a connection: send all patterns in it",
                         NULL);
