@@ -1,7 +1,8 @@
 /*
- * redis_int.h - what redis.c (connections, XADD queue, relay) and
- * redis_read.c (replay for resumes, history, generic commands, health)
- * share. Engine thread only.
+ * redis_int.h - what redis.c (connections, XADD queue, relay),
+ * redis_read.c (replay for resumes, history, generic commands, health),
+ * redis_entry.c (what a stream entry holds) and redis_group.c share.
+ * Engine thread only.
  */
 #ifndef EW_REDIS_INT_H
 #define EW_REDIS_INT_H
@@ -107,7 +108,7 @@ struct ew__redis {
 
 /* Appends a command in RESP (redisAsyncFormattedCommand). */
 void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n);
-/* A stream entry's fields (redis.c, ew__redis_entry_scan): the event, and
+/* A stream entry's fields (redis_entry.c, ew__redis_entry_scan): the event, and
  * the bookkeeping eventwire adds: i instance, q its sequence, l delivered
  * locally while Redis was down, g a dead letter retried for one group, o
  * that dead letter's first id. Strings point into the reply (NULL: absent). */
