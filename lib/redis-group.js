@@ -12,29 +12,46 @@ const DLQ_PAGE = 1000; // dead letters per XRANGE
 const STARTS_TTL_S = 86400; // the starts hash of a group outlives its last start by a day
 const IDLE_TICK_MS = 1000; // housekeeping of a group no consumer is attached to
 
-// Stream entry fields (native/src/redis.c) -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
-// (ew__redis_entry_scan): null when eventwire did not write it.
+// Stream entry -> envelope: an entry XAUTOCLAIM handed over, by the rules of the engine's reads
+// (ew__redis_entry_scan, native/src/redis_entry.c): null when eventwire did not write it. Both
+// layouts: one field "ew" holding the packed JSON object, or one field per key.
 const STREAM_ID = /^\d{1,19}-\d{1,19}$/;
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
-function entryEnvelope(id, fields) {
+function entryFields(fields) {
+  if (fields.length === 2 && fields[0] === 'ew') {
+    let o;
+    try {
+      o = JSON.parse(fields[1]);
+    } catch {
+      return null;
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
+    const str = (k) => (typeof o[k] === 'string' ? o[k] : undefined);
+    if (!('d' in o) || typeof o.ts !== 'number' || typeof o.t !== 'string' || ('v' in o && typeof o.v !== 'number')) return null;
+    if (['s', 'p', 'g', 'o'].some((k) => k in o && typeof o[k] !== 'string')) return null;
+    return { t: o.t, ts: o.ts, data: o.d, metadata: o.m, s: str('s'), p: str('p'), v: o.v, g: str('g'), o: str('o') };
+  }
   const f = Object.create(null);
   for (let i = 0; i + 1 < fields.length; i += 2) if (!(fields[i] in f)) f[fields[i]] = fields[i + 1]; // the first wins
   if (typeof f.t !== 'string' || f.d === undefined || !JSON_NUMBER.test(f.ts || '') || (f.v && !JSON_NUMBER.test(f.v))) return null;
-  let data;
-  let metadata;
   try {
-    data = JSON.parse(f.d);
-    if (f.m) metadata = JSON.parse(f.m);
+    return { t: f.t, ts: Number(f.ts), data: JSON.parse(f.d), metadata: f.m ? JSON.parse(f.m) : undefined, s: f.s, p: f.p,
+      v: f.v ? Number(f.v) : undefined, g: f.g, o: f.o };
   } catch {
     return null;
   }
+}
+
+function entryEnvelope(id, fields) {
+  const f = entryFields(fields);
+  if (!f) return null;
   // A retried dead letter keeps its first id (field o): the idempotency key.
-  const env = { id: STREAM_ID.test(f.o || '') ? f.o : id, type: f.t, data };
+  const env = { id: STREAM_ID.test(f.o || '') ? f.o : id, type: f.t, data: f.data };
   if (f.s) env.source = f.s;
-  env.timestamp = Number(f.ts);
+  env.timestamp = f.ts;
   if (f.p) env.priority = f.p;
-  if (metadata !== undefined) env.metadata = metadata;
-  if (f.v) env.version = Number(f.v);
+  if (f.metadata !== undefined) env.metadata = f.metadata;
+  if (f.v !== undefined) env.version = f.v;
   return { env, target: f.g };
 }
 
@@ -471,13 +488,14 @@ class RedisGroup {
         if (!row) throw makeError('ERR_INVALID_ARGUMENT', `no dead letter with id ${id} in group ${group.name}`);
         const e = row.envelope;
         // Back on the stream for this group only (field g): not a new public event.
-        const args = ['XADD', group.stream, '*', 't', e.type, 'ts', String(e.timestamp), 'd', JSON.stringify(e.data)];
-        if (e.source !== undefined) args.push('s', e.source);
-        if (e.priority) args.push('p', e.priority);
-        if (e.metadata) args.push('m', JSON.stringify(e.metadata));
-        if (e.version !== undefined) args.push('v', String(e.version));
-        args.push('i', 'dead-letter-retry', 'g', group.name, 'o', e.id);
-        await bus._redis(args);
+        // The packed layout eventwire writes (native/src/redis_entry.c), data last.
+        const packed = { t: e.type, ts: e.timestamp };
+        if (e.priority) packed.p = e.priority;
+        if (e.source !== undefined) packed.s = e.source;
+        if (e.metadata) packed.m = e.metadata;
+        if (e.version !== undefined) packed.v = e.version;
+        Object.assign(packed, { i: 'dead-letter-retry', g: group.name, o: e.id, d: e.data === undefined ? null : e.data });
+        await bus._redis(['XADD', group.stream, '*', 'ew', JSON.stringify(packed)]);
         await bus._redis(['XDEL', group.dlqStream, row.dlqId]);
         return true;
       },

@@ -11,7 +11,7 @@ const { EventBus } = require('../lib');
 const native = require('../lib/native');
 const { waitFor, httpGet } = require('./helpers/net');
 const { TestClient, idKey } = require('./helpers/wsclient');
-const { RedisServer } = require('./helpers/redis');
+const { RedisServer, unpack } = require('./helpers/redis');
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'redis-instance.js');
 const STREAM = 'eventwire:events';
@@ -909,7 +909,8 @@ test('XADDs refused before the relay read any own entry do not hide a later real
   const id = await a.publish('r.x', { i: 3 }); // q 4: the relay's first own entry
   await waitFor(async () => (await a.getEventHistory({ count: 1 }))[0].id === id, { what: 'read back' });
   const [[, fields]] = await redis.command('XREVRANGE', STREAM, '+', '-', 'COUNT', '1');
-  const inst = fields[fields.indexOf('i') + 1];
+  expect(fields[0]).toBe('ew'); // one packed field (native/src/redis_entry.c)
+  const inst = unpack(fields[1]).i;
   // q 5..8 of this instance trimmed before the relay read them: q 9 arrives.
   await redis.command('XADD', STREAM, '*', 't', 'r.x', 'ts', String(Date.now()), 'd', '{}', 'i', inst, 'q', '9');
   await waitFor(() => errors.some((m) => /missed/.test(m)), { what: 'the gap said' });

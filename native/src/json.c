@@ -199,7 +199,7 @@ const ew__json_member_t *ew__json_member(const ew__json_info_t *info, const char
 
 /* Syntax only, without recursion: containers are kept on a bit stack (1 =
  * object), so nesting costs one bit per level, not a stack frame. */
-int ew__json_valid(const char *s, size_t len) {
+ptrdiff_t ew__json_value_len(const char *s, size_t len) {
   unsigned char stack[EW__JSON_DEEP / 8];
   ew__json_info_t unused; /* ew__string notes \u0000 escapes there */
   ew__jscan_t j;
@@ -247,8 +247,8 @@ int ew__json_valid(const char *s, size_t len) {
     }
     /* after a value: close containers, or go on to the next member/element */
     for (;;) {
+      if (depth == 0) return j.p - s;
       ew__ws(&j);
-      if (depth == 0) return j.p == j.end ? 0 : -1;
       if (j.p >= j.end) return -1;
       int obj = EW__IN_OBJECT() != 0;
       if (*j.p == (obj ? '}' : ']')) {
@@ -269,6 +269,75 @@ int ew__json_valid(const char *s, size_t len) {
     }
   }
 #undef EW__IN_OBJECT
+}
+
+int ew__json_valid(const char *s, size_t len) {
+  ptrdiff_t n = ew__json_value_len(s, len);
+  if (n < 0) return -1;
+  while ((size_t)n < len && (s[n] == ' ' || s[n] == '\t' || s[n] == '\n' || s[n] == '\r')) n++;
+  return (size_t)n == len ? 0 : -1;
+}
+
+/* UTF-8 of code point cp at p; returns the bytes written (1..4). */
+static size_t ew__utf8_put(char *p, unsigned long cp) {
+  if (cp < 0x80) {
+    p[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    p[0] = (char)(0xc0 | (cp >> 6));
+    p[1] = (char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    p[0] = (char)(0xe0 | (cp >> 12));
+    p[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    p[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  p[0] = (char)(0xf0 | (cp >> 18));
+  p[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+  p[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+  p[3] = (char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+static unsigned long ew__hex4(const char *p) {
+  unsigned long v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v = v * 16 + (unsigned long)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+size_t ew__json_unescape(const char *s, size_t len, char *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < len;) {
+    if (s[i] != '\\') {
+      out[n++] = s[i++];
+      continue;
+    }
+    char e = s[i + 1];
+    if (e != 'u') {
+      static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+      out[n++] = to[strchr(from, e) - from];
+      i += 2;
+      continue;
+    }
+    unsigned long cp = ew__hex4(s + i + 2);
+    i += 6;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= len && s[i] == '\\' && s[i + 1] == 'u') {
+      unsigned long lo = ew__hex4(s + i + 2);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i += 6;
+      }
+    }
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; /* a lone surrogate has no UTF-8 */
+    n += ew__utf8_put(out + n, cp);
+  }
+  return n;
 }
 
 int ew__json_check(const char *s, size_t len, ew__json_info_t *info) {

@@ -44,4 +44,16 @@ int ew__json_check(const char *s, size_t len, ew__json_info_t *info);
  * left in a stream, which publish() does not limit in depth. */
 int ew__json_valid(const char *s, size_t len);
 
+/* Length of the one JSON value at the start of `s` (leading whitespace
+ * included, what follows it not), as strict as ew__json_valid; -1 when
+ * there is none. For a value inside a larger text (a member of a packed
+ * stream entry). */
+ptrdiff_t ew__json_value_len(const char *s, size_t len);
+
+/* Decodes the inside of a JSON string literal that ew__json_value_len
+ * accepted (so every escape is whole) into `out`, which has room for `len`
+ * bytes (UTF-8 is never longer than its escapes); returns the bytes
+ * written. A lone surrogate becomes U+FFFD. */
+size_t ew__json_unescape(const char *s, size_t len, char *out);
+
 #endif

@@ -210,8 +210,8 @@ static void ew__flush(ew__redis_t *r) {
   uint64_t now = ew__now_ms();
   while (r->pend_head && r->infl_count < budget) {
     ew__xentry_t *x = r->pend_head;
-    const char *argv[24];
-    size_t argl[24];
+    const char *argv[8];
+    size_t argl[8];
     int n = 0;
 #define EW__ARG(s, l) (argv[n] = (s), argl[n] = (l), n++)
     EW__ARG("XADD", 4);
@@ -220,21 +220,16 @@ static void ew__flush(ew__redis_t *r) {
     EW__ARG("~", 1);
     EW__ARG(maxlen, maxlen_len);
     EW__ARG("*", 1);
-    static const char *const names[F_COUNT] = {"t", "ts", "p", "s", "m", "v", "d"};
-    for (int i = 0; i < F_COUNT; i++) {
-      if (!x->len[i] && i != F_DATA) continue; /* optional fields stay out */
-      EW__ARG(names[i], strlen(names[i]));
-      EW__ARG(x->field[i], x->len[i]);
+    ew__buf_t *v = &r->packed;
+    v->len = 0;
+    ew__redis_entry_pack(v, x, r->instance);
+    if (v->failed) {
+      ew__buf_free(v);
+      ew__buf_init(v);
+      return; /* out of memory: the event stays queued */
     }
-    char seq[24];
-    EW__ARG("i", 1);
-    EW__ARG(r->instance, strlen(r->instance));
-    EW__ARG("q", 1);
-    EW__ARG(seq, (size_t)snprintf(seq, sizeof seq, "%llu", (unsigned long long)x->seq));
-    if (x->delivered) {
-      EW__ARG("l", 1);
-      EW__ARG("1", 1);
-    }
+    EW__ARG("ew", 2);
+    EW__ARG(v->data, v->len);
 #undef EW__ARG
     /* Formatted here (hiredis's own formatting was a visible share of the
      * engine thread per event). */
@@ -793,6 +788,7 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
   r->cmd.arena = ew__reply_arena_new();
   r->relay.arena = ew__reply_arena_new();
   ew__buf_init(&r->xadd);
+  ew__buf_init(&r->packed);
   if (!r->host || !r->stream || !r->instance || (o->password && *o->password && !r->password) || !r->cmd.arena ||
       !r->relay.arena) {
     ew__redis_stop(r);
@@ -839,6 +835,7 @@ void ew__redis_stop(ew__redis_t *r) {
   ew__reply_arena_free(r->cmd.arena);
   ew__reply_arena_free(r->relay.arena);
   ew__buf_free(&r->xadd);
+  ew__buf_free(&r->packed);
   ew__set_error(r, "the bus closed before Redis acknowledged", NULL);
   ew__fail_all(r, EW_ECLOSED);
   ew__free(r->host);

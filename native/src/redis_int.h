@@ -73,6 +73,7 @@ struct ew__redis {
   ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
   size_t infl_count;     /* entries on the infl list */
   ew__buf_t xadd;        /* the XADD being formatted (RESP), reused */
+  ew__buf_t packed;      /* the packed entry of that XADD (redis_entry.c), reused */
   size_t queued;
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
@@ -112,13 +113,25 @@ void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, 
  * the bookkeeping eventwire adds: i instance, q its sequence, l delivered
  * locally while Redis was down, g a dead letter retried for one group, o
  * that dead letter's first id. Strings point into the reply (NULL: absent). */
+/* Room for the strings of a packed entry that held escapes (type, source,
+ * priority, instance, group, orig decoded): far above what eventwire
+ * writes (names 512 bytes, sources 256 characters). */
+#define EW__ENTRY_UNESCAPED 4096
 typedef struct ew__entry {
   ew__event_fields_t ev;
   const char *instance, *q, *local, *group, *orig;
   size_t instance_len, q_len, local_len, group_len, orig_len;
+  size_t unescaped_len; /* bytes of unescaped[] in use; the array itself is not cleared per entry */
+  char unescaped[EW__ENTRY_UNESCAPED];
 } ew__entry_t;
 /* 0 when the entry is an event eventwire wrote, -1 otherwise (x is filled
- * as far as it goes either way). */
+ * as far as it goes either way). Reads both layouts: one field "ew" holding
+ * the packed JSON object (what eventwire writes) and one field per key
+ * (what it wrote before, and what other writers and the retries of
+ * consumer groups write). */
 int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x);
+/* The packed value of event x of `instance`: {"t":..,"ts":..,[p s m v] "i":..,
+ * "q":..,["l":1,] "d":..}, appended to b. */
+void ew__redis_entry_pack(ew__buf_t *b, const ew__xentry_t *x, const char *instance);
 
 #endif

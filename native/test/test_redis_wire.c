@@ -230,6 +230,136 @@ static void test_entry_scan(void) {
   reader_close(&r);
 }
 
+/* A packed entry [id, ["ew", json]] read back. */
+static int scan_packed(reader_t *r, const char *json, ew__entry_t *x) {
+  const char *kv[] = {"ew", json};
+  redisReply *e = entry_of(r, kv, 2);
+  if (!e) return -2;
+  int rc = ew__redis_entry_scan(e, ".", x);
+  /* Copies of what the test looks at (the reply is freed here). */
+  static char type[600], source[600], inst[600], data[600];
+  snprintf(type, sizeof type, "%.*s", (int)x->ev.type_len, x->ev.type ? x->ev.type : "");
+  snprintf(source, sizeof source, "%.*s", (int)x->ev.source_len, x->ev.source ? x->ev.source : "");
+  snprintf(inst, sizeof inst, "%.*s", (int)x->instance_len, x->instance ? x->instance : "");
+  snprintf(data, sizeof data, "%.*s", (int)x->ev.data_len, x->ev.data ? x->ev.data : "");
+  x->ev.type = type;
+  x->ev.source = source;
+  x->instance = inst;
+  x->ev.data = data;
+  done(r, e);
+  return rc;
+}
+
+/* What ew__redis_entry_pack writes, ew__redis_entry_scan reads back: names,
+ * sources and instances with quotes, backslashes and non-ASCII; optional
+ * fields in or out; the delivered mark; data last and never empty. */
+static void test_entry_pack_roundtrip(void) {
+  reader_t r;
+  reader_open(&r);
+  ew__entry_t x;
+  ew__xentry_t *xe = calloc(1, sizeof *xe);
+  CHECK(xe != NULL);
+  if (!xe) return;
+  char type[] = "order.\"quoted\"\\back.caf\xc3\xa9", ts[] = "1733600000000", src[] = "api \"v2\"", data[] = "{\"n\":[1,{\"a\":\"\\u00e9\"}]}";
+  char prio[] = "high", meta[] = "{\"trace\":\"t-1\"}", ver[] = "3";
+  xe->field[F_TYPE] = type, xe->len[F_TYPE] = (uint32_t)strlen(type);
+  xe->field[F_TS] = ts, xe->len[F_TS] = (uint32_t)strlen(ts);
+  xe->field[F_SOURCE] = src, xe->len[F_SOURCE] = (uint32_t)strlen(src);
+  xe->field[F_DATA] = data, xe->len[F_DATA] = (uint32_t)strlen(data);
+  xe->seq = 18446744073709551615ull;
+  ew__buf_t b;
+  ew__buf_init(&b);
+  ew__redis_entry_pack(&b, xe, "host\\1#\"a\"");
+  CHECK(!b.failed);
+  CHECK(b.len > 0 && !strncmp(b.data, "{\"t\":\"order.\\\"quoted\\\"\\\\back.caf\xc3\xa9\",\"ts\":1733600000000,\"s\":", 56));
+  CHECK(b.len > 0 && strstr(b.data, ",\"q\":18446744073709551615,\"d\":{\"n\"") != NULL);
+  CHECK(b.len > 0 && !strstr(b.data, "\"p\"") && !strstr(b.data, "\"l\"")); /* absent: left out */
+  CHECK_EQ_INT(scan_packed(&r, b.data, &x), 0);
+  CHECK(!strcmp(x.ev.type, type) && !strcmp(x.ev.source, src) && !strcmp(x.instance, "host\\1#\"a\""));
+  CHECK(!strcmp(x.ev.data, data));
+  CHECK(x.q_len == 20 && !x.local && !x.ev.priority && !x.ev.metadata && !x.ev.version);
+  /* Every optional field, delivered locally, and empty data. */
+  xe->field[F_PRIO] = prio, xe->len[F_PRIO] = 4;
+  xe->field[F_META] = meta, xe->len[F_META] = (uint32_t)strlen(meta);
+  xe->field[F_VERSION] = ver, xe->len[F_VERSION] = 1;
+  xe->field[F_SOURCE] = src, xe->len[F_SOURCE] = 0;
+  xe->len[F_DATA] = 0;
+  xe->delivered = 1;
+  xe->seq = 0;
+  b.len = 0;
+  ew__redis_entry_pack(&b, xe, "i");
+  CHECK(b.len > 0 && strstr(b.data, ",\"l\":1,\"d\":null}") != NULL && !strstr(b.data, "\"s\""));
+  CHECK_EQ_INT(scan_packed(&r, b.data, &x), 0);
+  CHECK(x.ev.priority_len == 4 && x.ev.metadata_len == strlen(meta) && x.ev.version_len == 1 && x.local_len == 1);
+  CHECK(!strcmp(x.ev.data, "null") && !x.ev.source_len && x.q_len == 1);
+  ew__buf_free(&b);
+  free(xe);
+  reader_close(&r);
+}
+
+/* Packed entries other writers may leave: what is not an object of the
+ * right kinds is not an event; escapes are decoded; keys eventwire does not
+ * know are stepped over; the first of a repeated key counts. */
+static void test_entry_scan_packed(void) {
+  reader_t r;
+  reader_open(&r);
+  ew__entry_t x;
+  CHECK_EQ_INT(scan_packed(&r, " { \"t\" : \"a.b\" , \"x\" : [1,{\"t\":\"no\"}], \"ts\":1, \"d\" : {} } ", &x), 0);
+  CHECK(!strcmp(x.ev.type, "a.b") && !strcmp(x.ev.data, "{}"));
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"a.b\",\"t\":\"c.d\",\"ts\":1,\"d\":1}", &x), 0);
+  CHECK(!strcmp(x.ev.type, "a.b"));
+  /* \u escapes: é, a surrogate pair (U+1F600), a lone surrogate (U+FFFD). */
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"caf\\u00e9.x\",\"s\":\"\\ud83d\\ude00 \\ud800!\",\"i\":\"\\/\",\"ts\":1,\"d\":0}", &x), 0);
+  CHECK(!strcmp(x.ev.type, "caf\xc3\xa9.x") && !strcmp(x.ev.source, "\xf0\x9f\x98\x80 \xef\xbf\xbd!") && !strcmp(x.instance, "/"));
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"a.b\",\"s\":\"x\\ty\\n\\\\\",\"ts\":1,\"d\":0}", &x), 0);
+  CHECK(!strcmp(x.ev.source, "x\ty\n\\"));
+  /* A key with escapes is none of ours, even when it decodes to one. */
+  CHECK_EQ_INT(scan_packed(&r, "{\"\\u0074\":\"a.b\",\"ts\":1,\"d\":0}", &x), -1);
+  /* Data nested far deeper than client messages may be. */
+  {
+    static char deep[5000];
+    size_t n = (size_t)snprintf(deep, sizeof deep, "{\"t\":\"a.b\",\"ts\":1,\"d\":");
+    for (int i = 0; i < 2000; i++) deep[n++] = '[';
+    for (int i = 0; i < 2000; i++) deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = '\0';
+    CHECK_EQ_INT(scan_packed(&r, deep, &x), 0);
+  }
+  const char *bad[] = {
+      "",
+      "[]",
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":{}} x",        /* trailing bytes */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":{}",           /* not closed */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":{},}",         /* trailing comma */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":{\"a\":}}",    /* data not JSON */
+      "{\"t\":\"a.b\",\"ts\":1}",                   /* no data */
+      "{\"t\":\"a.b\",\"d\":1}",                    /* no timestamp */
+      "{\"t\":\"a.b\",\"ts\":\"1\",\"d\":1}",       /* timestamp not a number */
+      "{\"t\":7,\"ts\":1,\"d\":1}",                 /* type not a string */
+      "{\"t\":\"a..b\",\"ts\":1,\"d\":1}",          /* not an event name */
+      "{\"t\":\"a.b\\u0001\",\"ts\":1,\"d\":1}",    /* a control character in the name, escaped */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":1,\"v\":\"2\"}", /* version not a number */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":1,\"s\":null}", /* source not a string */
+      "{\"t\":\"a.b\",\"ts\":1,\"d\":\"\x01\"}",    /* a raw control character */
+      "{\"t\":\"a.b\",\"ts\":01,\"d\":1}",          /* a leading zero */
+      "{t:\"a.b\",\"ts\":1,\"d\":1}",               /* a bare key */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    int rc = scan_packed(&r, bad[k], &x);
+    if (rc != -1) fprintf(stderr, "accepted: %s\n", bad[k]);
+    CHECK_EQ_INT(rc, -1);
+  }
+  /* Escaped strings larger than the decode room: refused, never overrun. */
+  {
+    static char big[EW__ENTRY_UNESCAPED * 2 + 100];
+    size_t n = (size_t)snprintf(big, sizeof big, "{\"t\":\"a.b\",\"ts\":1,\"d\":1,\"s\":\"");
+    for (int i = 0; i < EW__ENTRY_UNESCAPED / 2 + 1; i++) big[n++] = '\\', big[n++] = 'n';
+    n += (size_t)snprintf(big + n, sizeof big - n, "\"}");
+    CHECK_EQ_INT(scan_packed(&r, big, &x), -1);
+  }
+  reader_close(&r);
+}
+
 /* The /metrics table: Prometheus names, counters end in _total, unique
  * names, fields inside ew_engine_stats_t. */
 static void test_metric_table(void) {
@@ -265,5 +395,7 @@ int main(void) {
   RUN(test_resp_format_reads_back);
   RUN(test_arena_replies);
   RUN(test_entry_scan);
+  RUN(test_entry_pack_roundtrip);
+  RUN(test_entry_scan_packed);
   return ew_test_finish();
 }

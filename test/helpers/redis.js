@@ -136,6 +136,16 @@ function cli(port, args, { timeoutMs = 5000 } = {}) {
 }
 
 /** XRANGE key - + as [{ id, fields: { k: v } }] (RESP client, db 0 unless given). */
+// A packed entry ("ew": one JSON object, native/src/redis_entry.c) as the
+// field-per-key strings an entry had before: d and m as JSON text, numbers
+// as digits.
+function unpack(json) {
+  const o = JSON.parse(json);
+  const fields = {};
+  for (const [k, v] of Object.entries(o)) fields[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return fields;
+}
+
 async function xrange(port, key, { db = 0, password } = {}) {
   const cmds = [];
   if (password) cmds.push(['AUTH', password]);
@@ -147,7 +157,7 @@ async function xrange(port, key, { db = 0, password } = {}) {
   return rows.map(([id, kv]) => {
     const fields = {};
     for (let i = 0; i < kv.length; i += 2) fields[kv[i]] = kv[i + 1];
-    return { id, fields };
+    return { id, fields: fields.ew === undefined ? fields : unpack(fields.ew), raw: fields };
   });
 }
 
@@ -269,4 +279,4 @@ async function killAll() {
   await Promise.all([...live].map((s) => s.kill()));
 }
 
-module.exports = { RedisServer, RespReader, respCommand, respCommands, cli, xrange, killAll, encode };
+module.exports = { RedisServer, RespReader, respCommand, respCommands, cli, xrange, unpack, killAll, encode };
