@@ -371,7 +371,7 @@ const PEERS = {
     key: 'bench:peer',
   },
   'peer.shape50': {
-    label: "redis-benchmark -P 64, eventwire's XADD (5 fields, MAXLEN ~), 50 conns",
+    label: "redis-benchmark -P 64, eventwire's XADD (one packed field, MAXLEN ~), 50 conns",
     args: (n) => ['-P', '64', '-n', String(n), '-q', ...shapeArgs('bench:peer2')],
     key: 'bench:peer2',
   },
@@ -382,9 +382,11 @@ const PEERS = {
   },
 };
 function shapeArgs(key) {
-  // What eventwire's engine sends for bus.emit('bench.order', PAYLOAD):
-  // XADD <stream> MAXLEN ~ 100000 * t <type> ts <ms> s <source> d <json> i <instance>
-  return ['XADD', key, 'MAXLEN', '~', '100000', '*', 't', 'bench.order', 'ts', String(Date.now()), 's', `${os.hostname()}-${process.pid}`, 'd', PAYLOAD_JSON, 'i', `${os.hostname()}-${process.pid}#1-abcdef`];
+  // What eventwire's engine sends for bus.emit('bench.order', PAYLOAD)
+  // (native/src/redis_entry.c): one field "ew", the event as a JSON object.
+  const inst = `${os.hostname()}-${process.pid}#1-abcdef`;
+  const packed = `{"t":"bench.order","ts":${Date.now()},"s":${JSON.stringify(`${os.hostname()}-${process.pid}`)},"i":${JSON.stringify(inst)},"q":123456,"d":${PAYLOAD_JSON}}`;
+  return ['XADD', key, 'MAXLEN', '~', '100000', '*', 'ew', packed];
 }
 
 async function runPeer(key, n) {

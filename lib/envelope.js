@@ -16,6 +16,8 @@ class EnvelopeEncoder {
     this.delimiter = delimiter;
     this.source = source;
     this.validNames = new Map(); // name -> true, bounded
+    this.header = ''; // the last record encode() made: header + json + RS
+    this.json = '';
   }
 
   /** True when one segment of the name is exactly "*" or "**". */
@@ -53,8 +55,11 @@ class EnvelopeEncoder {
   }
 
   /**
-   * Envelope plus its batch record (native/src/batch.c); throws before
-   * anything is queued. `origin` is the token of a client pub, or ''.
+   * Envelope of an event whose batch record (native/src/batch.c) is
+   * this.header + this.json + RS: two flat strings written one after the
+   * other (one string of the whole record is a rope V8 flattens into a
+   * third copy before writing it). Throws before anything is queued.
+   * `origin` is the token of a client pub, or ''.
    */
   encode(type, data, options, origin = '') {
     this.checkName(type);
@@ -68,9 +73,9 @@ class EnvelopeEncoder {
     const env = this.localEnvelope(type, data, options);
     const meta = env.metadata === undefined ? '' : JSON.stringify(env.metadata);
     const version = env.version === undefined ? '' : String(env.version);
-    const record = type + US + env.id + US + env.timestamp + US + (env.priority || '') + US + env.source +
-      US + meta + US + version + US + origin + US + json + RS;
-    return { env, record };
+    this.header = `${type}${US}${env.id}${US}${env.timestamp}${US}${env.priority || ''}${US}${env.source}${US}${meta}${US}${version}${US}${origin}${US}`;
+    this.json = json;
+    return env;
   }
 }
 

@@ -23,6 +23,14 @@ const META_EVENTS = new Set(['newListener', 'removeListener', 'removeListenerAny
 
 const kState = Symbol('eventwire.state');
 
+// publish()'s promise executor: one function for every call (a closure per
+// call was garbage per event); the resolvers are read right after.
+const captured = { resolve: null, reject: null };
+function captureResolvers(resolve, reject) {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 // The id stored with every event this bus writes to Redis, so its relay can
 // tell its own events from other instances'. Unique per bus.
 let busCounter = 0;
@@ -172,7 +180,10 @@ class EventBus extends EventEmitter2 {
       let req = 0;
       if (st.engine) {
         req = this._nextReq();
-        done = new Promise((resolve, reject) => st.pending.set(req, { kind: 'publish', resolve, reject }));
+        done = new Promise(captureResolvers);
+        st.pending.set(req, { kind: 'publish', resolve: captured.resolve, reject: captured.reject });
+        captured.resolve = null;
+        captured.reject = null;
       }
       let env;
       try {
@@ -415,13 +426,19 @@ class EventBus extends EventEmitter2 {
       st.counters.emitted++;
       return env;
     }
-    const { env, record } = st.encoder.encode(name, data, options, origin);
+    const enc = st.encoder;
+    const env = enc.encode(name, data, options, origin);
     st.counters.emitted++;
     // UTF-8 needs at most 3 bytes per UTF-16 unit: make sure the record fits.
-    const worst = record.length * 3;
+    const worst = (enc.header.length + enc.json.length) * 3 + 1;
     if (st.batchLen + worst > st.batch.length) this._flush();
     if (worst > st.batch.length) this._growBatch(worst);
-    st.batchLen += st.batch.utf8Write(record, st.batchLen);
+    const batch = st.batch;
+    let at = st.batchLen;
+    at += batch.utf8Write(enc.header, at);
+    at += batch.utf8Write(enc.json, at);
+    batch[at++] = 0x1e; // RS
+    st.batchLen = at;
     st.batchCount++;
     if (st.batchCount >= BATCH_MAX_EVENTS) {
       this._flush();

@@ -30,13 +30,6 @@ int ew__buf_reserve(ew__buf_t *b, size_t n) {
   return 0;
 }
 
-void ew__buf_add(ew__buf_t *b, const void *p, size_t n) {
-  if (ew__buf_reserve(b, n)) return;
-  if (n) memcpy(b->data + b->len, p, n); /* p may be NULL when n is 0 */
-  b->len += n;
-  b->data[b->len] = '\0';
-}
-
 void ew__buf_adds(ew__buf_t *b, const char *s) { ew__buf_add(b, s, strlen(s)); }
 
 void ew__buf_addf(ew__buf_t *b, const char *fmt, ...) {

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct ew__buf {
   char *data;
@@ -19,7 +20,14 @@ void ew__buf_init(ew__buf_t *b);
 void ew__buf_free(ew__buf_t *b);
 /* Makes room for n more bytes; 0 or EW_ENOMEM (and sets failed). */
 int ew__buf_reserve(ew__buf_t *b, size_t n);
-void ew__buf_add(ew__buf_t *b, const void *p, size_t n);
+/* Inline: several calls per event on the Redis paths. */
+static inline void ew__buf_add(ew__buf_t *b, const void *p, size_t n) {
+  if (b->len + n + 1 > b->cap && ew__buf_reserve(b, n)) return; /* reserve also refuses a failed buffer */
+  if (b->failed) return;
+  if (n) memcpy(b->data + b->len, p, n); /* p may be NULL when n is 0 */
+  b->len += n;
+  b->data[b->len] = '\0';
+}
 void ew__buf_adds(ew__buf_t *b, const char *s);
 void ew__buf_addf(ew__buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */

@@ -1,6 +1,7 @@
 /* json.c - strict RFC 8259 syntax check (see json.h). */
 #include "json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define EW__JSON_DEPTH 64
@@ -30,10 +31,23 @@ static const unsigned char ew__str_special[256] = {
     ['"'] = 1, ['\\'] = 1,
 };
 
+/* True when one of the 8 bytes of w is '"', '\\' or below 0x20 (the
+ * zero-byte tests of "Bit Twiddling Hacks": exact, no false positives;
+ * bytes of 0x80 and up are never flagged). */
+static inline int ew__word_special(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+  uint64_t flags = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w);
+  return (flags & highs) != 0;
+}
+
 static int ew__string(ew__jscan_t *j) {
   j->p++; /* opening quote */
   while (j->p < j->end) {
-    /* Plain bytes in one tight loop (most of a payload's strings). */
+    /* Plain bytes 8 at a time, then one by one (most of a payload's
+     * strings; the byte loop was a tenth of the relay's time). */
+    uint64_t w;
+    while (j->end - j->p >= 8 && (memcpy(&w, j->p, 8), !ew__word_special(w))) j->p += 8;
     while (j->p < j->end && !ew__str_special[(unsigned char)*j->p]) j->p++;
     if (j->p >= j->end) break;
     unsigned char c = (unsigned char)*j->p;
