@@ -50,25 +50,17 @@ function takePending(st, req) {
   return taken;
 }
 
-// "<req> <stream id>\n" per publish() the engine settled. Per event, so
-// without garbage beyond the id itself: the req read digit by digit, the
-// entry emptied in place (as takePending does, without its copy).
+// "<req> <stream id>\n" per publish() the engine settled: the req read
+// digit by digit (no string per event).
 function onPublished(bus, st, text) {
-  const pending = st.pending;
+  const pubs = st.pubs;
   for (let at = 0; at < text.length;) {
     let req = 0;
     let sp = at;
     for (let c = text.charCodeAt(sp); c >= 48 && c <= 57; c = text.charCodeAt(++sp)) req = req * 10 + (c - 48);
     const nl = text.indexOf('\n', sp);
     if (sp === at || text.charCodeAt(sp) !== 32 || nl < 0) break; // the engine writes whole lines
-    const p = pending.get(req);
-    if (p !== undefined) {
-      pending.delete(req);
-      const resolve = p.resolve;
-      p.resolve = null;
-      p.reject = null;
-      resolve(text.slice(sp + 1, nl));
-    }
+    pubs.resolve(req, text.slice(sp + 1, nl));
     at = nl + 1;
   }
 }
@@ -107,6 +99,15 @@ function onEngineMessages(bus, st, msgs) {
       onPublished(bus, st, data);
       continue;
     }
+    if (st.pubs.has(req)) {
+      // A publish() the engine settled on its own (refused, failed).
+      if (value === 0) st.pubs.resolve(req, data);
+      else {
+        st.counters.publishFailed++;
+        st.pubs.reject(req, fromErrno(value, data || undefined));
+      }
+      continue;
+    }
     const p = takePending(st, req);
     if (!p) continue;
     if (p.kind === 'listen') {
@@ -116,12 +117,6 @@ function onEngineMessages(bus, st, msgs) {
       } else {
         st.listening = null;
         p.reject(fromErrno(value, `${st.opts.server.host}:${st.opts.server.port}`));
-      }
-    } else if (p.kind === 'publish') {
-      if (value === 0) p.resolve(data);
-      else {
-        st.counters.publishFailed++;
-        p.reject(fromErrno(value, data || undefined));
       }
     } else if (p.kind === 'health') {
       p.resolve(JSON.parse(data));

@@ -7,7 +7,8 @@ const native = require('./native');
 const errors = require('./errors');
 const { normalizeOptions } = require('./options');
 const { EnvelopeEncoder, PRIORITIES } = require('./envelope');
-const { onEngineMessages, takePending } = require('./engine-messages');
+const { onEngineMessages } = require('./engine-messages');
+const { PendingPublishes } = require('./pending-publishes');
 
 const { makeError, fromErrno } = errors;
 
@@ -77,7 +78,8 @@ class EventBus extends EventEmitter2 {
       batchPublishes: null, // reqs of the publish() calls in the batch
       flushScheduled: false,
       nextReq: 1,
-      pending: new Map(), // req -> { kind: 'publish'|'listen'|'history'|'health'|'redis', ... }
+      pending: new Map(), // req -> { kind: 'listen'|'history'|'health'|'redis', ... }
+      pubs: new PendingPublishes(), // the publish() calls the engine has not settled
       redis: { state: st0RedisState(opts), lastError: null, waiters: [] },
       listening: null, // Promise of { port, host }
       address: null,
@@ -177,23 +179,19 @@ class EventBus extends EventEmitter2 {
       }
       st.encoder.checkName(type);
       let done;
-      let req = 0;
-      if (st.engine) {
-        req = this._nextReq();
+      const req = st.engine ? this._nextReq() : 0;
+      // Throws before anything is queued; the engine answers on a later turn
+      // of the event loop, after the promise below is registered.
+      const env = this._accept(type, data, options || {}, req ? `p${req}` : '');
+      if (req) {
         done = new Promise(captureResolvers);
-        st.pending.set(req, { kind: 'publish', resolve: captured.resolve, reject: captured.reject });
+        st.pubs.add(req, captured.resolve, captured.reject);
         captured.resolve = null;
         captured.reject = null;
+        (st.batchPublishes || (st.batchPublishes = [])).push(req);
+      } else {
+        done = Promise.resolve(env.id);
       }
-      let env;
-      try {
-        env = this._accept(type, data, options || {}, req ? `p${req}` : '');
-      } catch (err) {
-        st.pending.delete(req);
-        throw err;
-      }
-      if (req) (st.batchPublishes || (st.batchPublishes = [])).push(req);
-      else done = Promise.resolve(env.id);
       const prev = st.current;
       st.current = env;
       try {
@@ -466,9 +464,8 @@ class EventBus extends EventEmitter2 {
     const err = fromErrno(rc, `${batchCount} event(s) were not accepted by the engine`, { dropped: batchCount });
     if (err.code === 'ERR_QUEUE_FULL') st.counters.droppedInboxFull += batchCount;
     for (const req of batchPublishes || []) {
-      const p = takePending(st, req);
       st.counters.publishFailed++;
-      if (p) p.reject(err);
+      st.pubs.reject(req, err);
     }
     this._report(err);
   }
@@ -750,6 +747,7 @@ class EventBus extends EventEmitter2 {
       p.reject(err);
     }
     st.pending.clear();
+    st.pubs.rejectAll(err);
     if (st.closeResolve) st.closeResolve();
   }
 
@@ -767,7 +765,7 @@ class EventBus extends EventEmitter2 {
       emitted: st.counters.emitted,
       forwarded: st.counters.forwarded,
       batches: st.counters.batches,
-      pendingPublishes: [...st.pending.values()].filter((p) => p.kind === 'publish').length,
+      pendingPublishes: st.pubs.size,
       redis: st.redis.state,
       dropped: { inboxFull: st.counters.droppedInboxFull },
       publishFailed: st.counters.publishFailed,
