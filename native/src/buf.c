@@ -30,6 +30,23 @@ int ew__buf_reserve(ew__buf_t *b, size_t n) {
   return 0;
 }
 
+size_t ew__u64_put(char *p, uint64_t v) {
+  char d[20];
+  size_t k = 0;
+  do {
+    d[k++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t i = 0; i < k; i++) p[i] = d[k - 1 - i];
+  return k;
+}
+
+size_t ew__id_put(char *p, uint64_t ms, uint64_t seq) {
+  size_t n = ew__u64_put(p, ms);
+  p[n++] = '-';
+  return n + ew__u64_put(p + n, seq);
+}
+
 void ew__buf_adds(ew__buf_t *b, const char *s) { ew__buf_add(b, s, strlen(s)); }
 
 void ew__buf_addf(ew__buf_t *b, const char *fmt, ...) {

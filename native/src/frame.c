@@ -79,7 +79,7 @@ ew__frame_t *ew__frame_wire(ew__frame_t *f, ew__wire_t wire) {
   size_t plen;
   const char *env = ew__frame_payload(f, &plen);
   char id[EW_ID_MAX];
-  int idn = snprintf(id, sizeof id, "%llu-%llu", (unsigned long long)f->id_ms, (unsigned long long)f->id_seq);
+  int idn = (int)ew__id_put(id, f->id_ms, f->id_seq);
   ew__buf_t b;
   ew__buf_init(&b);
   ew__frame_t *alt = NULL;

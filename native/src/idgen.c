@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "buf.h"
 #include "eventwire.h"
 
 #define EW__SEQ_BITS 20
@@ -41,8 +42,7 @@ size_t ew_id_next(char *buf, uint64_t *ms_out) {
   } while (!atomic_compare_exchange_weak_explicit(
       &ew__last_id, &old, next, memory_order_relaxed, memory_order_relaxed));
   if (ms_out) *ms_out = next >> EW__SEQ_BITS;
-  int n = snprintf(buf, EW_ID_MAX, "%llu-%llu",
-                   (unsigned long long)(next >> EW__SEQ_BITS),
-                   (unsigned long long)(next & EW__SEQ_MASK));
-  return (size_t)n;
+  size_t n = ew__id_put(buf, next >> EW__SEQ_BITS, next & EW__SEQ_MASK);
+  buf[n] = '\0';
+  return n;
 }

@@ -31,14 +31,14 @@ static const unsigned char ew__str_special[256] = {
     ['"'] = 1, ['\\'] = 1,
 };
 
-/* True when one of the 8 bytes of w is '"', '\\' or below 0x20 (the
- * zero-byte tests of "Bit Twiddling Hacks": exact, no false positives;
- * bytes of 0x80 and up are never flagged). */
-static inline int ew__word_special(uint64_t w) {
+/* The high bit of each byte of w that is '"', '\\' or below 0x20, from the
+ * zero-byte tests of "Bit Twiddling Hacks": a borrow can flag a byte after
+ * a flagged one, never before it, so the lowest flag is exact; bytes of
+ * 0x80 and up are never flagged. */
+static inline uint64_t ew__word_special(uint64_t w) {
   const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
-  uint64_t flags = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w);
-  return (flags & highs) != 0;
+  return (((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w)) & highs;
 }
 
 static int ew__string(ew__jscan_t *j) {
@@ -46,8 +46,18 @@ static int ew__string(ew__jscan_t *j) {
   while (j->p < j->end) {
     /* Plain bytes 8 at a time, then one by one (most of a payload's
      * strings; the byte loop was a tenth of the relay's time). */
-    uint64_t w;
-    while (j->end - j->p >= 8 && (memcpy(&w, j->p, 8), !ew__word_special(w))) j->p += 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (j->end - j->p >= 8) {
+      uint64_t w;
+      memcpy(&w, j->p, 8);
+      uint64_t special = ew__word_special(w);
+      if (special) {
+        j->p += __builtin_ctzll(special) >> 3; /* the first special byte: the lowest in memory */
+        break;
+      }
+      j->p += 8;
+    }
+#endif
     while (j->p < j->end && !ew__str_special[(unsigned char)*j->p]) j->p++;
     if (j->p >= j->end) break;
     unsigned char c = (unsigned char)*j->p;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "engine.h"
 
 /* Appends m to the outbox; notifies the owner unless a notification is
@@ -91,7 +92,8 @@ void ew__engine_post_published(ew_engine_t *e, uint32_t req, const char *id, siz
     ew__engine_post(e, EW_MSG_REPLY, req, 0, id, id_len);
     return;
   }
-  size_t n = (size_t)snprintf(line, sizeof line, "%u ", (unsigned)req);
+  size_t n = ew__u64_put(line, req);
+  line[n++] = ' ';
   memcpy(line + n, id, id_len);
   n += id_len;
   line[n++] = '\n';

@@ -159,18 +159,6 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
   return 0;
 }
 
-/* Decimal digits of v at p; returns the count. */
-static size_t ew__u64_put(char *p, uint64_t v) {
-  char d[20];
-  size_t k = 0;
-  do {
-    d[k++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < k; i++) p[i] = d[k - 1 - i];
-  return k;
-}
-
 void ew__redis_entry_pack(ew__buf_t *b, const ew__xentry_t *x, const char *instance) {
   static const char *const key[F_COUNT] = {"{\"t\":", ",\"ts\":", ",\"p\":", ",\"s\":", ",\"m\":", ",\"v\":", ",\"d\":"};
   static const char is_string[F_COUNT] = {1, 0, 1, 1, 0, 0, 0};

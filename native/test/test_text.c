@@ -292,6 +292,43 @@ static size_t gen_json(char *out, size_t cap, uint32_t *seed, int depth) {
   return n;
 }
 
+/* JSON strings are scanned 8 bytes at a time: every byte that matters, at
+ * every offset of strings of every length around the word size, against
+ * what a string may hold (ew__json_valid, ew__json_value_len). */
+static void test_json_string_words(void) {
+  static const unsigned char probe[] = {'"', '\\', 0x00, 0x01, 0x1f, 0x20, 0x21, 0x5b, 0x5c - 1, 0x5d, 0x7f, 0x80, 0xc3, 0xff};
+  char s[64];
+  for (size_t len = 0; len <= 26; len++) {
+    for (size_t k = 0; k < len; k++) {
+      for (size_t t = 0; t < sizeof probe; t++) {
+        unsigned char c = probe[t];
+        s[0] = '"';
+        for (size_t i = 0; i < len; i++) s[1 + i] = (char)('a' + i % 26);
+        s[1 + k] = (char)c;
+        size_t n = len + 1;
+        int escape = c == '\\';
+        if (escape) s[n++] = 'n'; /* "\n" then the rest: still one string */
+        s[n++] = '"';
+        int want;
+        if (c == '"') want = -1; /* closes early: text follows */
+        else if (c < 0x20) want = -1;                 /* raw control characters must be escaped */
+        else if (escape) want = k + 1 == len ? 0 : -1; /* "\n" only when the backslash is last: else "\x" */
+        else want = 0;
+        if (escape && k + 1 < len) {
+          /* the escape takes the next letter as its code: valid only for b f n r t */
+          char e = s[2 + k];
+          want = (e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') ? 0 : -1;
+        }
+        int got = ew__json_valid(s, n);
+        if (got != want) fprintf(stderr, "len %zu at %zu byte 0x%02x: %d, want %d\n", len, k, c, got, want);
+        CHECK_EQ_INT(got, want);
+        /* A quote inside closes a shorter string: that prefix is one value. */
+        CHECK_EQ_INT(ew__json_value_len(s, n), c == '"' ? (ptrdiff_t)k + 2 : want == 0 ? (ptrdiff_t)n : -1);
+      }
+    }
+  }
+}
+
 static void test_json_valid(void) {
   static const char *const good[] = {"{}", "[]", "0", "-0.5e+3", "\"a\\u0000b\"", " {\"a\":[1,{\"b\":null}],\"c\":true} ",
                                      "[[],[[]],{},{\"x\":{}}]", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "false",
@@ -358,6 +395,7 @@ static void test_json_valid(void) {
 
 int main(void) {
   RUN(test_json_valid);
+  RUN(test_json_string_words);
   RUN(test_buf_json_str);
   RUN(test_buf_addf);
   RUN(test_pattern_match_random);
