@@ -15,9 +15,12 @@ class EnvelopeEncoder {
   constructor(delimiter, source) {
     this.delimiter = delimiter;
     this.source = source;
-    this.validNames = new Map(); // name -> true, bounded
+    this.validNames = new Map(); // name -> "<name> US" (its record's start), bounded
     this.header = ''; // the last record encode() made: header + json + RS
     this.json = '';
+    // The header after the id for an event without options: no timestamp
+    // (the engine reads it from the id), priority, source, metadata, version.
+    this.plainTail = `${US}${US}${US}${source}${US}${US}${US}`;
   }
 
   /** True when one segment of the name is exactly "*" or "**". */
@@ -26,8 +29,10 @@ class EnvelopeEncoder {
     return name.split(this.delimiter).some((s) => s === '*' || s === '**');
   }
 
+  /** Throws unless `name` is an event name; returns "<name> US". */
   checkName(name) {
-    if (this.validNames.has(name)) return;
+    const known = this.validNames.get(name);
+    if (known !== undefined) return known;
     // A lone surrogate would silently become U+FFFD on its way to C.
     const rc = isWellFormed(name) ? native.eventNameCheck(name, this.delimiter) : -1;
     if (rc !== 0) {
@@ -35,7 +40,9 @@ class EnvelopeEncoder {
         `in at most 32 non-empty segments split by "${this.delimiter}", without control characters`);
     }
     if (this.validNames.size >= NAME_CACHE_MAX) this.validNames.clear();
-    this.validNames.set(name, true);
+    const head = name + US;
+    this.validNames.set(name, head);
+    return head;
   }
 
   checkPattern(pattern) {
@@ -62,7 +69,7 @@ class EnvelopeEncoder {
    * `origin` is the token of a client pub, or ''.
    */
   encode(type, data, options, origin = '') {
-    this.checkName(type);
+    const head = this.checkName(type);
     let json;
     try {
       json = JSON.stringify(data);
@@ -71,9 +78,16 @@ class EnvelopeEncoder {
     }
     if (json === undefined) json = 'null'; // undefined, functions, symbols
     const env = this.localEnvelope(type, data, options);
-    const meta = env.metadata === undefined ? '' : JSON.stringify(env.metadata);
-    const version = env.version === undefined ? '' : String(env.version);
-    this.header = `${type}${US}${env.id}${US}${env.timestamp}${US}${env.priority || ''}${US}${env.source}${US}${meta}${US}${version}${US}${origin}${US}`;
+    // Few pieces: every piece of a template is a string V8 allocates, then
+    // copies again when the header is written. The timestamp is left empty:
+    // the engine takes the id's milliseconds, which it is.
+    let tail = this.plainTail;
+    if (env.priority !== undefined || env.metadata !== undefined || env.version !== undefined || env.source !== this.source) {
+      const meta = env.metadata === undefined ? '' : JSON.stringify(env.metadata);
+      const version = env.version === undefined ? '' : String(env.version);
+      tail = `${US}${US}${env.priority || ''}${US}${env.source}${US}${meta}${US}${version}${US}`;
+    }
+    this.header = `${head}${env.id}${tail}${origin}${US}`;
     this.json = json;
     return env;
   }

@@ -5,8 +5,10 @@
  * and ended by \x1e (RS):
  *   type US id US timestamp US priority US source US metadata-json US version
  *   US origin US data-json RS
- * priority, source, metadata, version and origin may be empty; origin is the
- * token of a client `pub` coming back from JS. Neither separator can appear
+ * timestamp, priority, source, metadata, version and origin may be empty;
+ * an empty timestamp is the id's milliseconds (JS writes it so: one number
+ * fewer to format per event); origin is the token of a client `pub` coming
+ * back from JS. Neither separator can appear
  * inside a field: names reject control bytes and JSON.stringify escapes them.
  * One string per batch means one copy across N-API instead of one per event.
  */
@@ -38,6 +40,11 @@ size_t ew__batch_parse(const char *buf, size_t len, ew__record_cb cb, void *arg,
       q = us + 1;
     }
     seen++;
+    if (n == EW__FIELDS && fl[2] == 0 && fl[1]) {
+      const char *dash = memchr(f[1], '-', fl[1]);
+      f[2] = f[1];
+      fl[2] = dash ? (size_t)(dash - f[1]) : 0; /* no dash: not an id, refused below */
+    }
     if (n != EW__FIELDS || !terminated || fl[0] == 0 || fl[1] == 0 || fl[2] == 0 || fl[8] == 0 ||
         memchr(f[8], EW__US, fl[8])) {
       if (bad) (*bad)++;

@@ -199,6 +199,11 @@ static void test_batches_and_bounds(void) {
   close_and_destroy(e);
 }
 
+/* ew__record_cb: copies the record's timestamp text into arg. */
+static void record_ts(const ew__record_t *r, void *arg) {
+  snprintf(arg, 32, "%.*s", (int)r->f.ts_len, r->f.ts);
+}
+
 static void test_batch_parse(void) {
   size_t bad = 0;
   const char ok[] = "t\x1fi\x1f" "1\x1fp\x1fs\x1fm\x1fv\x1fo\x1f" "d\x1e";
@@ -215,6 +220,20 @@ static void test_batch_parse(void) {
   bad = 0;
   ew__batch_parse(empty_type, sizeof empty_type - 1, NULL, NULL, &bad);
   CHECK_EQ_INT(bad, 1);
+  /* An empty timestamp is the id's milliseconds (what JS sends); an id
+   * without them leaves it empty: refused. */
+  const char no_ts[] = "t\x1f" "1733600000123-7\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "d\x1e";
+  char ts[32] = "";
+  bad = 0;
+  CHECK_EQ_INT(ew__batch_parse(no_ts, sizeof no_ts - 1, record_ts, ts, &bad), 1);
+  CHECK_EQ_INT(bad, 0);
+  CHECK(!strcmp(ts, "1733600000123"));
+  const char no_ms[] = "t\x1f" "-7\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "d\x1e";
+  const char no_dash[] = "t\x1f" "17336\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "d\x1e";
+  bad = 0;
+  ew__batch_parse(no_ms, sizeof no_ms - 1, record_ts, ts, &bad);
+  ew__batch_parse(no_dash, sizeof no_dash - 1, record_ts, ts, &bad);
+  CHECK_EQ_INT(bad, 2);
 }
 
 static void test_errors(void) {
