@@ -127,22 +127,23 @@ static void ew__fail_all(ew__redis_t *r, int err) {
 
 int ew__redis_enqueue(ew__redis_t *r, const ew__record_t *rec, int delivered) {
   if (r->queued >= r->queue_size) return EW_EQUEUE_FULL;
-  const char *src[F_COUNT] = {rec->f.type, rec->f.ts, rec->f.priority, rec->f.source, rec->f.metadata,
-                              rec->f.version, rec->f.data};
-  size_t len[F_COUNT] = {rec->f.type_len, rec->f.ts_len, rec->f.priority_len, rec->f.source_len,
-                         rec->f.metadata_len, rec->f.version_len, rec->f.data_len};
-  size_t total = 0;
-  for (int i = 0; i < F_COUNT; i++) total += len[i];
-  ew__xentry_t *x = ew__malloc(sizeof *x + total);
+  /* The XADD in RESP, once: the entry packed (a scratch buffer), then the
+   * command around it in the entry's own block. */
+  ew__buf_t *v = &r->packed;
+  v->len = 0;
+  ew__redis_entry_pack(v, &rec->f, r->next_seq + 1, delivered, r->instance);
+  if (v->failed) {
+    ew__buf_free(v);
+    ew__buf_init(v);
+    return EW_ENOMEM;
+  }
+  const char *argv[] = {"XADD", r->stream, "MAXLEN", "~", r->maxlen, "*", "ew", v->data};
+  size_t argl[] = {4, strlen(r->stream), 6, 1, strlen(r->maxlen), 1, 2, v->len};
+  size_t cmd_len = ew__resp_size(argl, 8);
+  ew__xentry_t *x = ew__malloc(sizeof *x + cmd_len);
   if (!x) return EW_ENOMEM;
   memset(x, 0, sizeof *x);
-  char *p = x->buf;
-  for (int i = 0; i < F_COUNT; i++) {
-    memcpy(p, src[i], len[i]);
-    x->field[i] = p;
-    x->len[i] = (uint32_t)len[i];
-    p += len[i];
-  }
+  x->cmd_len = ew__resp_write(x->cmd, argv, argl, 8);
   if (rec->origin_len > 1 && (rec->origin[0] == 'p' || rec->origin[0] == 'c')) {
     x->origin_kind = rec->origin[0];
     x->origin = (uint32_t)strtoul(rec->origin + 1, NULL, 10);
@@ -204,44 +205,11 @@ static void ew__flush(ew__redis_t *r) {
     return;
   }
   r->held_since_ms = 0;
-  char maxlen[24];
-  size_t maxlen_len = (size_t)snprintf(maxlen, sizeof maxlen, "%zu", r->retention);
   uint64_t budget = r->relayed_own + half - r->written_own;
   uint64_t now = ew__now_ms();
   while (r->pend_head && r->infl_count < budget) {
     ew__xentry_t *x = r->pend_head;
-    const char *argv[8];
-    size_t argl[8];
-    int n = 0;
-#define EW__ARG(s, l) (argv[n] = (s), argl[n] = (l), n++)
-    EW__ARG("XADD", 4);
-    EW__ARG(r->stream, strlen(r->stream));
-    EW__ARG("MAXLEN", 6);
-    EW__ARG("~", 1);
-    EW__ARG(maxlen, maxlen_len);
-    EW__ARG("*", 1);
-    ew__buf_t *v = &r->packed;
-    v->len = 0;
-    ew__redis_entry_pack(v, x, r->instance);
-    if (v->failed) {
-      ew__buf_free(v);
-      ew__buf_init(v);
-      return; /* out of memory: the event stays queued */
-    }
-    EW__ARG("ew", 2);
-    EW__ARG(v->data, v->len);
-#undef EW__ARG
-    /* Formatted here (hiredis's own formatting was a visible share of the
-     * engine thread per event). */
-    ew__buf_t *b = &r->xadd;
-    b->len = 0;
-    ew__resp_format(b, argv, argl, n);
-    if (b->failed) {
-      ew__buf_free(b);
-      ew__buf_init(b);
-      return; /* out of memory: the event stays queued */
-    }
-    if (redisAsyncFormattedCommand(r->cmd.ac, ew__on_xadd, r, b->data, b->len) != REDIS_OK) return;
+    if (redisAsyncFormattedCommand(r->cmd.ac, ew__on_xadd, r, x->cmd, x->cmd_len) != REDIS_OK) return;
     r->pend_head = x->next;
     if (!r->pend_head) r->pend_tail = NULL;
     x->sent_ms = now;
@@ -266,11 +234,14 @@ static char *ew__resp_head(char *p, char c, size_t n) {
 }
 
 /* A command in RESP: *<n> then $<len> <bytes> per argument. */
-void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n) {
+size_t ew__resp_size(const size_t *argl, int n) {
   size_t need = 24;
   for (int i = 0; i < n; i++) need += argl[i] + 24;
-  if (ew__buf_reserve(b, need)) return;
-  char *p = ew__resp_head(b->data + b->len, '*', (size_t)n);
+  return need;
+}
+
+size_t ew__resp_write(char *out, const char *const *argv, const size_t *argl, int n) {
+  char *p = ew__resp_head(out, '*', (size_t)n);
   for (int i = 0; i < n; i++) {
     p = ew__resp_head(p, '$', argl[i]);
     memcpy(p, argv[i], argl[i]);
@@ -278,7 +249,12 @@ void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, 
     *p++ = '\r';
     *p++ = '\n';
   }
-  b->len = (size_t)(p - b->data);
+  return (size_t)(p - out);
+}
+
+void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n) {
+  if (ew__buf_reserve(b, ew__resp_size(argl, n))) return;
+  b->len += ew__resp_write(b->data + b->len, argv, argl, n);
 }
 
 /* ---- the relay ---------------------------------------------------------------------- */
@@ -787,7 +763,6 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
   r->password = o->password && *o->password ? ew__strndup(o->password, strlen(o->password)) : NULL;
   r->cmd.arena = ew__reply_arena_new();
   r->relay.arena = ew__reply_arena_new();
-  ew__buf_init(&r->xadd);
   ew__buf_init(&r->packed);
   if (!r->host || !r->stream || !r->instance || (o->password && *o->password && !r->password) || !r->cmd.arena ||
       !r->relay.arena) {
@@ -797,6 +772,7 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
   r->port = o->port > 0 ? o->port : 6379;
   r->db = o->db;
   r->retention = o->retention ? o->retention : 100000;
+  r->maxlen[ew__u64_put(r->maxlen, r->retention)] = '\0';
   r->queue_size = o->queue_size ? o->queue_size : 10000;
   r->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 5000;
   r->max_attempts = o->max_reconnect_attempts > 0 ? o->max_reconnect_attempts : 10;
@@ -834,7 +810,6 @@ void ew__redis_stop(ew__redis_t *r) {
    * contexts are gone now, and with them every user of the arenas. */
   ew__reply_arena_free(r->cmd.arena);
   ew__reply_arena_free(r->relay.arena);
-  ew__buf_free(&r->xadd);
   ew__buf_free(&r->packed);
   ew__set_error(r, "the bus closed before Redis acknowledged", NULL);
   ew__fail_all(r, EW_ECLOSED);

@@ -159,27 +159,36 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
   return 0;
 }
 
-void ew__redis_entry_pack(ew__buf_t *b, const ew__xentry_t *x, const char *instance) {
-  static const char *const key[F_COUNT] = {"{\"t\":", ",\"ts\":", ",\"p\":", ",\"s\":", ",\"m\":", ",\"v\":", ",\"d\":"};
-  static const char is_string[F_COUNT] = {1, 0, 1, 1, 0, 0, 0};
-  for (int i = 0; i < F_COUNT; i++) {
-    if (i == F_DATA || (!x->len[i] && i != F_TYPE && i != F_TS)) continue; /* optional fields stay out; data last */
-    ew__buf_adds(b, key[i]);
-    if (is_string[i])
-      ew__buf_add_json_str(b, x->field[i], x->len[i]);
-    else
-      ew__buf_add(b, x->field[i], x->len[i]);
+void ew__redis_entry_pack(ew__buf_t *b, const ew__event_fields_t *f, uint64_t seq, int delivered, const char *instance) {
+  ew__buf_add(b, "{\"t\":", 5);
+  ew__buf_add_json_str(b, f->type, f->type_len);
+  ew__buf_add(b, ",\"ts\":", 6);
+  ew__buf_add(b, f->ts, f->ts_len);
+  if (f->priority_len) {
+    ew__buf_add(b, ",\"p\":", 5);
+    ew__buf_add_json_str(b, f->priority, f->priority_len);
   }
-  ew__buf_adds(b, ",\"i\":");
+  if (f->source_len) {
+    ew__buf_add(b, ",\"s\":", 5);
+    ew__buf_add_json_str(b, f->source, f->source_len);
+  }
+  if (f->metadata_len) {
+    ew__buf_add(b, ",\"m\":", 5);
+    ew__buf_add(b, f->metadata, f->metadata_len);
+  }
+  if (f->version_len) {
+    ew__buf_add(b, ",\"v\":", 5);
+    ew__buf_add(b, f->version, f->version_len);
+  }
+  ew__buf_add(b, ",\"i\":", 5);
   ew__buf_add_json_str(b, instance, strlen(instance));
   char q[32] = ",\"q\":";
-  size_t ql = 5 + ew__u64_put(q + 5, x->seq);
-  ew__buf_add(b, q, ql);
-  if (x->delivered) ew__buf_adds(b, ",\"l\":1");
-  ew__buf_adds(b, key[F_DATA]);
-  if (x->len[F_DATA])
-    ew__buf_add(b, x->field[F_DATA], x->len[F_DATA]);
+  ew__buf_add(b, q, 5 + ew__u64_put(q + 5, seq));
+  if (delivered) ew__buf_add(b, ",\"l\":1", 6);
+  ew__buf_add(b, ",\"d\":", 5);
+  if (f->data_len)
+    ew__buf_add(b, f->data, f->data_len);
   else
-    ew__buf_adds(b, "null");
+    ew__buf_add(b, "null", 4);
   ew__buf_add(b, "}", 1);
 }

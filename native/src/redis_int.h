@@ -24,9 +24,8 @@
 #define EW__BACKOFF_MIN_MS 100
 #define EW__BACKOFF_MAX_MS 5000
 
-/* The event fields sent with XADD, in one block. */
-enum { F_TYPE, F_TS, F_PRIO, F_SOURCE, F_META, F_VERSION, F_DATA, F_COUNT };
-
+/* An event on its way to the stream: its XADD, formatted in RESP once
+ * when it is queued (sent, and sent again after a reconnect, as it is). */
 typedef struct ew__xentry {
   struct ew__xentry *next;
   char origin_kind;   /* 0, 'p' (publish req) or 'c' (client pub token) */
@@ -34,9 +33,8 @@ typedef struct ew__xentry {
   uint8_t delivered;  /* already fanned out locally (Redis was down) */
   uint64_t seq;       /* field q: the same when the XADD is sent again */
   uint64_t sent_ms;   /* when its XADD went out (health: a reply overdue) */
-  uint32_t len[F_COUNT];
-  char *field[F_COUNT];
-  char buf[];
+  size_t cmd_len;
+  char cmd[];
 } ew__xentry_t;
 
 /* Reply objects from an arena (redis_reply.c). */
@@ -72,8 +70,8 @@ struct ew__redis {
   ew__xentry_t *pend_head, *pend_tail; /* not sent yet */
   ew__xentry_t *infl_head, *infl_tail; /* sent, reply pending (in order) */
   size_t infl_count;     /* entries on the infl list */
-  ew__buf_t xadd;        /* the XADD being formatted (RESP), reused */
-  ew__buf_t packed;      /* the packed entry of that XADD (redis_entry.c), reused */
+  ew__buf_t packed;      /* the packed entry of the XADD being formatted (redis_entry.c), reused */
+  char maxlen[24];       /* retention as XADD's MAXLEN argument */
   size_t queued;
   int attempts;          /* failed connects in a row */
   int failed_out;        /* the waiting events were failed after max attempts */
@@ -109,6 +107,10 @@ struct ew__redis {
 
 /* Appends a command in RESP (redisAsyncFormattedCommand). */
 void ew__resp_format(ew__buf_t *b, const char *const *argv, const size_t *argl, int n);
+/* The same into out, which has room for ew__resp_size(argl, n) bytes;
+ * returns the bytes written. */
+size_t ew__resp_size(const size_t *argl, int n);
+size_t ew__resp_write(char *out, const char *const *argv, const size_t *argl, int n);
 /* A stream entry's fields (redis_entry.c, ew__redis_entry_scan): the event, and
  * the bookkeeping eventwire adds: i instance, q its sequence, l delivered
  * locally while Redis was down, g a dead letter retried for one group, o
@@ -130,8 +132,9 @@ typedef struct ew__entry {
  * (what it wrote before, and what other writers and the retries of
  * consumer groups write). */
 int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x);
-/* The packed value of event x of `instance`: {"t":..,"ts":..,[p s m v] "i":..,
- * "q":..,["l":1,] "d":..}, appended to b. */
-void ew__redis_entry_pack(ew__buf_t *b, const ew__xentry_t *x, const char *instance);
+/* The packed value of event f, number seq of `instance`: {"t":..,"ts":..,
+ * [p s m v] "i":.., "q":..,["l":1,] "d":..} (l: delivered locally),
+ * appended to b. */
+void ew__redis_entry_pack(ew__buf_t *b, const ew__event_fields_t *f, uint64_t seq, int delivered, const char *instance);
 
 #endif

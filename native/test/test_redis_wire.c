@@ -257,19 +257,17 @@ static void test_entry_pack_roundtrip(void) {
   reader_t r;
   reader_open(&r);
   ew__entry_t x;
-  ew__xentry_t *xe = calloc(1, sizeof *xe);
-  CHECK(xe != NULL);
-  if (!xe) return;
   char type[] = "order.\"quoted\"\\back.caf\xc3\xa9", ts[] = "1733600000000", src[] = "api \"v2\"", data[] = "{\"n\":[1,{\"a\":\"\\u00e9\"}]}";
   char prio[] = "high", meta[] = "{\"trace\":\"t-1\"}", ver[] = "3";
-  xe->field[F_TYPE] = type, xe->len[F_TYPE] = (uint32_t)strlen(type);
-  xe->field[F_TS] = ts, xe->len[F_TS] = (uint32_t)strlen(ts);
-  xe->field[F_SOURCE] = src, xe->len[F_SOURCE] = (uint32_t)strlen(src);
-  xe->field[F_DATA] = data, xe->len[F_DATA] = (uint32_t)strlen(data);
-  xe->seq = 18446744073709551615ull;
+  ew__event_fields_t f;
+  memset(&f, 0, sizeof f);
+  f.type = type, f.type_len = strlen(type);
+  f.ts = ts, f.ts_len = strlen(ts);
+  f.source = src, f.source_len = strlen(src);
+  f.data = data, f.data_len = strlen(data);
   ew__buf_t b;
   ew__buf_init(&b);
-  ew__redis_entry_pack(&b, xe, "host\\1#\"a\"");
+  ew__redis_entry_pack(&b, &f, 18446744073709551615ull, 0, "host\\1#\"a\"");
   CHECK(!b.failed);
   CHECK(b.len > 0 && !strncmp(b.data, "{\"t\":\"order.\\\"quoted\\\"\\\\back.caf\xc3\xa9\",\"ts\":1733600000000,\"s\":", 56));
   CHECK(b.len > 0 && strstr(b.data, ",\"q\":18446744073709551615,\"d\":{\"n\"") != NULL);
@@ -279,21 +277,18 @@ static void test_entry_pack_roundtrip(void) {
   CHECK(!strcmp(x.ev.data, data));
   CHECK(x.q_len == 20 && !x.local && !x.ev.priority && !x.ev.metadata && !x.ev.version);
   /* Every optional field, delivered locally, and empty data. */
-  xe->field[F_PRIO] = prio, xe->len[F_PRIO] = 4;
-  xe->field[F_META] = meta, xe->len[F_META] = (uint32_t)strlen(meta);
-  xe->field[F_VERSION] = ver, xe->len[F_VERSION] = 1;
-  xe->field[F_SOURCE] = src, xe->len[F_SOURCE] = 0;
-  xe->len[F_DATA] = 0;
-  xe->delivered = 1;
-  xe->seq = 0;
+  f.priority = prio, f.priority_len = 4;
+  f.metadata = meta, f.metadata_len = strlen(meta);
+  f.version = ver, f.version_len = 1;
+  f.source_len = 0;
+  f.data_len = 0;
   b.len = 0;
-  ew__redis_entry_pack(&b, xe, "i");
+  ew__redis_entry_pack(&b, &f, 0, 1, "i");
   CHECK(b.len > 0 && strstr(b.data, ",\"l\":1,\"d\":null}") != NULL && !strstr(b.data, "\"s\""));
   CHECK_EQ_INT(scan_packed(&r, b.data, &x), 0);
   CHECK(x.ev.priority_len == 4 && x.ev.metadata_len == strlen(meta) && x.ev.version_len == 1 && x.local_len == 1);
   CHECK(!strcmp(x.ev.data, "null") && !x.ev.source_len && x.q_len == 1);
   ew__buf_free(&b);
-  free(xe);
   reader_close(&r);
 }
 
