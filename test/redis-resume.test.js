@@ -370,3 +370,60 @@ describe('JS SSE streams in Redis mode (createEventStream: Next.js, Fastify)', (
     expect(a.stats().subscriptions).toBe(0);
   });
 });
+
+// A TCP proxy whose forwarding can be held: what instance B reads from
+// Redis waits while it is held (B's relay falls behind A's writes).
+async function holdableProxy(targetPort) {
+  const net = require('net');
+  let held = false;
+  const waiting = [];
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const pipe = (from, to) => from.on('data', (buf) => (held ? waiting.push(() => to.write(buf)) : to.write(buf)));
+    pipe(client, upstream);
+    pipe(upstream, client);
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: server.address().port,
+    hold() { held = true; },
+    release() { held = false; for (const w of waiting.splice(0)) w(); },
+    close() { for (const s of sockets) s.destroy(); server.close(); },
+  };
+}
+
+test('a resume from an id this instance has not read yet (seen through a faster instance): the entries up to it are not sent again', async () => {
+  const { bus: a } = await start();
+  const proxy = await holdableProxy(redis.port);
+  try {
+    const b = new EventBus({
+      redis: { url: `redis://127.0.0.1:${proxy.port}` },
+      history: { size: 5 },
+      server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 },
+    });
+    buses.push(b);
+    const { port } = await b.listen();
+    const first = await a.publish('n.x', { i: 0 });
+    await waitFor(async () => (await b.getEventHistory({ count: 1 })).some((e) => e.id === first), { what: 'B read event 0' });
+    proxy.hold(); // B's relay reads nothing from here on
+    const ids = [];
+    for (let i = 1; i <= 5; i++) ids.push(await a.publish('n.x', { i }));
+    // The client saw event 5 through A, and resumes on B.
+    const c = new TestClient(port);
+    clients.push(c);
+    expect(await c.sub(['n.*'], { since: ids[4] })).toEqual({ op: 'ack', ref: 'r1' }); // B's ring ends at event 0: nothing to replay
+    proxy.release();
+    await waitFor(async () => (await b.getEventHistory({ count: 1 }))[0].id === ids[4], { what: 'B read events 1..5' });
+    const next = await a.publish('n.x', { i: 6 });
+    await c.waitEvents(1);
+    await new Promise((r) => setTimeout(r, 100)); // anything extra arrives now
+    expect(c.events.map((e) => e.id)).toEqual([next]);
+  } finally {
+    proxy.close();
+  }
+}, 20000);

@@ -89,6 +89,8 @@ typedef struct ew__conn {
   uint32_t replay_asked;        /* Redis: entries the replay page out now asked for (fewer back: the end) */
   uint8_t replay_inclusive;     /* Redis: sc is an entry read from the stream: pages start at it (trim check) */
   char *resume_ref;             /* /ws: the sub's ref, answered when the stream replay starts */
+  uint64_t skip_ms, skip_seq;   /* Redis: the resume's id; events up to it are not sent (the client saw them */
+  uint8_t skipping;             /*   through a faster instance, and this one's relay has not read them yet) */
   uint64_t dropped;             /* low events dropped since the last notice */
   uint64_t drop_first_ms, drop_first_seq, drop_last_ms, drop_last_seq;
 } ew__conn_t;

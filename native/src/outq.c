@@ -142,8 +142,17 @@ int ew__conn_send(ew__conn_t *c, ew__frame_t *f) {
   return ew__q_push(c, f);
 }
 
+/* True when a resume's id says the client has this event already. */
+static int ew__conn_seen(ew__conn_t *c, const ew__frame_t *event) {
+  if (!c->skipping) return 0;
+  if (ew__id_cmp(event->id_ms, event->id_seq, c->skip_ms, c->skip_seq) <= 0) return 1;
+  c->skipping = 0;
+  return 0;
+}
+
 int ew__conn_deliver(ew__conn_t *c, ew__frame_t *event) {
   if (c->state != EW__CONN_OPEN || c->dead || c->catching_up) return 0;
+  if (ew__conn_seen(c, event)) return 0;
   if (c->wire == EW__WIRE_SIO && c->sio_state != 2) return 0;
   ew__frame_t *f = ew__frame_wire(event, (ew__wire_t)c->wire);
   if (!f) return 0;
@@ -240,7 +249,7 @@ static void ew__refill(ew__conn_t *c) {
       return;
     }
     ew__frame_t *event = ew__history_at(h, c->cursor);
-    if (ew__conn_wants(c, event)) {
+    if (ew__conn_wants(c, event) && !ew__conn_seen(c, event)) {
       ew__frame_t *f = ew__frame_wire(event, (ew__wire_t)c->wire);
       if (!f) return;
       if (c->q_count + 1 > s->backlog_max_frames || c->q_bytes + f->len > s->backlog_max_bytes) return;

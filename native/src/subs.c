@@ -146,6 +146,14 @@ int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size
   ew_engine_t *e = c->srv->engine;
   ew__history_t *h = &e->history;
   int rc = 0;
+  if (e->redis) {
+    /* The id may be ahead of this instance's relay (the client saw it on a
+     * faster one): what the relay reads up to it is not sent again. Ids of
+     * one stream only grow, so the first event past it ends the check. */
+    c->skip_ms = ms;
+    c->skip_seq = seq;
+    c->skipping = 1;
+  }
   if (ew__history_gap(h, ms, seq) && e->redis && ew__redis_replay(e->redis, c, ms, seq) == 0) {
     c->catching_up = 1; /* live events wait in the ring meanwhile */
     return EW__RESUME_ASYNC;
