@@ -266,6 +266,16 @@ static void ew__on_replay_first(redisAsyncContext *ac, void *reply_, void *priv)
   int gap = oldest[0] && ew__id_cmp(fms, fseq, c->sc_ms, c->sc_seq) > 0;
   if (gap) c->sc_ms = 0, c->sc_seq = 0; /* replay all that is kept */
   ew__subs_resumed(c, gap ? EW_EHISTORY_GAP : 0, oldest);
+  if (!c->npatterns) {
+    /* Nothing left to replay for (a Socket.IO session not recovered drops
+     * its subscriptions): no pages, no ring catch-up; live from here. */
+    ew__engine_pending_done(r->e, token);
+    c->stream_catchup = 0;
+    c->replay_parked = 0;
+    c->catching_up = 0;
+    ew__engine_flush(r->e);
+    return;
+  }
   if (ew__replay_page(r, token, c)) ew__engine_flush(r->e);
 }
 
