@@ -431,3 +431,20 @@ test('a resume from an id this instance has not read yet (seen through a faster 
     proxy.close();
   }
 }, 20000);
+
+test('a resume on an instance started after the events (its ring holds none of them): replayed from the stream, then live', async () => {
+  const { bus: a } = await start();
+  const ids = [];
+  for (let i = 0; i < 10; i++) ids.push(await a.publish('late.x', { i }));
+  const b = new EventBus({ redis: { url: redis.url() }, history: { size: 5 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+  buses.push(b);
+  const { port } = await b.listen();
+  await waitFor(async () => (await b.health()).status === 'ok', { what: 'B ready' });
+  const c = new TestClient(port);
+  clients.push(c);
+  expect(await c.sub(['late.*'], { since: ids[3] })).toEqual({ op: 'ack', ref: 'r1' });
+  const next = await a.publish('late.x', { i: 10 });
+  await c.waitEvents(7);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(c.events.map((e) => e.id)).toEqual([...ids.slice(4), next]);
+});

@@ -74,6 +74,13 @@ uint64_t ew__history_after(const ew__history_t *h, uint64_t ms, uint64_t seq) {
   return lo;
 }
 
+void ew__history_starts_after(ew__history_t *h, uint64_t ms, uint64_t seq) {
+  if (h->evicted_any && ew__id_cmp(h->evicted_ms, h->evicted_seq, ms, seq) >= 0) return;
+  h->evicted_any = 1;
+  h->evicted_ms = ms;
+  h->evicted_seq = seq;
+}
+
 int ew__history_gap(const ew__history_t *h, uint64_t ms, uint64_t seq) {
   return h->evicted_any && ew__id_cmp(h->evicted_ms, h->evicted_seq, ms, seq) > 0;
 }

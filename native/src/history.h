@@ -38,5 +38,9 @@ uint64_t ew__history_after(const ew__history_t *h, uint64_t ms, uint64_t seq);
 /* True when events newer than (ms, seq) were evicted: a resume from there
  * has a gap. */
 int ew__history_gap(const ew__history_t *h, uint64_t ms, uint64_t seq);
+/* Events up to (ms, seq) were never in the ring (Redis: the stream held them
+ * before the relay started): a resume from before them is a gap the stream
+ * fills, as if they had been evicted (the eviction count stays). */
+void ew__history_starts_after(ew__history_t *h, uint64_t ms, uint64_t seq);
 
 #endif

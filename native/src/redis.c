@@ -489,6 +489,9 @@ static void ew__on_last_id(redisAsyncContext *ac, void *reply_, void *priv) {
       reply->element[0]->elements == 2 && reply->element[0]->element[0]->type == REDIS_REPLY_STRING) {
     const redisReply *id = reply->element[0]->element[0];
     ew__id_parse(id->str, id->len, &r->last_ms, &r->last_seq);
+    /* What the stream held before the relay started is not in the ring: a
+     * client resuming from there is replayed from the stream. */
+    ew__history_starts_after(&r->e->history, r->last_ms, r->last_seq);
     /* Our entries all come after this: where a resend check starts until
      * one of ours is acknowledged. */
     if (!r->acked_ms && !r->acked_seq) {

@@ -182,6 +182,37 @@ static void test_history_cap0(void) {
   CHECK_EQ_INT(ew_alloc_live(), live0);
 }
 
+/* Redis: what the stream held before the relay started counts as evicted
+ * (a resume from before it is replayed from the stream); the marker only
+ * moves forward, and the eviction count is not touched. */
+static void test_history_starts_after(void) {
+  int64_t live0 = ew_alloc_live();
+  ew__history_t h;
+  CHECK_EQ_INT(ew__history_init(&h, 2, -1), 0);
+  ew__history_starts_after(&h, 10, 3);
+  CHECK_EQ_INT(ew__history_gap(&h, 10, 2), 1);
+  CHECK_EQ_INT(ew__history_gap(&h, 9, 99), 1);
+  CHECK_EQ_INT(ew__history_gap(&h, 10, 3), 0);
+  CHECK_EQ_INT(ew__history_gap(&h, 11, 0), 0);
+  CHECK_EQ_INT(h.evicted, 0);
+  ew__history_starts_after(&h, 5, 0); /* older: ignored */
+  CHECK_EQ_INT(ew__history_gap(&h, 10, 2), 1);
+  ew__frame_t *a = ev(11, 0), *b = ev(12, 0), *c = ev(13, 0);
+  ew__history_push(&h, a);
+  ew__history_push(&h, b);
+  ew__history_push(&h, c); /* evicts 11-0: the marker moves there */
+  CHECK_EQ_INT(h.evicted, 1);
+  CHECK_EQ_INT(ew__history_gap(&h, 10, 9), 1);
+  CHECK_EQ_INT(ew__history_gap(&h, 11, 0), 0);
+  ew__history_starts_after(&h, 10, 5); /* behind the eviction: ignored */
+  CHECK_EQ_INT(ew__history_gap(&h, 11, 0), 0);
+  ew__frame_unref(a);
+  ew__frame_unref(b);
+  ew__frame_unref(c);
+  ew__history_free(&h);
+  CHECK_EQ_INT(ew_alloc_live(), live0);
+}
+
 static void test_history_trim_age(void) {
   int64_t live0 = ew_alloc_live();
   ew__history_t h;
@@ -240,5 +271,6 @@ int main(void) {
   RUN(test_history_wrap_random);
   RUN(test_history_cap0);
   RUN(test_history_trim_age);
+  RUN(test_history_starts_after);
   return ew_test_finish();
 }
