@@ -30,21 +30,20 @@ class PendingPublishes {
 
   /** Resolves request `req` with `value`; false when it is not waiting. */
   resolve(req, value) {
-    const i = this._find(req);
-    if (i < 0) return false;
-    const fn = this.resolves[i];
-    this._settled(i);
-    fn(value);
-    return true;
+    return this._settle(req, this.resolves, value);
   }
 
   /** Rejects request `req` with `err`; false when it is not waiting. */
   reject(req, err) {
+    return this._settle(req, this.rejects, err);
+  }
+
+  _settle(req, fns, arg) {
     const i = this._find(req);
     if (i < 0) return false;
-    const fn = this.rejects[i];
+    const fn = fns[i];
     this._settled(i);
-    fn(err);
+    fn(arg);
     return true;
   }
 

@@ -220,14 +220,8 @@ static void ew__flush(ew__redis_t *r) {
 
 /* Appends "<c><decimal n>\r\n" at p; returns the end. */
 static char *ew__resp_head(char *p, char c, size_t n) {
-  char digits[24];
-  int k = 0;
-  do {
-    digits[k++] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n);
   *p++ = c;
-  while (k) *p++ = digits[--k];
+  p += ew__u64_put(p, n);
   *p++ = '\r';
   *p++ = '\n';
   return p;
