@@ -183,7 +183,8 @@ test('a second sub with since while the first resume still replays is refused (E
   const c = new TestClient(port);
   clients.push(c);
   await c.opened;
-  c.send({ op: 'sub', patterns: ['d.*'], since: first, ref: 'a' });
+  // 'keep.*' stays subscribed: a connection left with no pattern ends its replay at once.
+  c.send({ op: 'sub', patterns: ['d.*', 'keep.*'], since: first, ref: 'a' });
   c.send({ op: 'unsub', patterns: ['d.*'], ref: 'b' });
   c.send({ op: 'sub', patterns: ['d.*'], since: first, ref: 'c' });
   await waitFor(() => c.control.some((m) => m.ref === 'c'), { what: 'the answer to c' });
@@ -447,4 +448,23 @@ test('a resume on an instance started after the events (its ring holds none of t
   await c.waitEvents(7);
   await new Promise((r) => setTimeout(r, 100));
   expect(c.events.map((e) => e.id)).toEqual([...ids.slice(4), next]);
+});
+
+test('events published before listen() (no frames kept for them) reach a client that resumes after listen(), from the stream', async () => {
+  redis = await RedisServer.start();
+  const bus = new EventBus({ redis: { url: redis.url() }, history: { size: 5 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+  buses.push(bus);
+  await waitFor(async () => (await bus.health()).redis.state === 'ready', { what: 'Redis ready' }); // else the first events go out locally at once
+  const ids = [];
+  for (let i = 0; i < 8; i++) ids.push(await bus.publish('early.x', { i }));
+  await waitFor(async () => (await bus.health()).redis.relayBehind === 0, { what: 'read back' });
+  expect(bus.stats().engine.historyEvents).toBe(0); // nothing kept: nobody could have asked for it
+  const { port } = await bus.listen();
+  const c = new TestClient(port);
+  clients.push(c);
+  expect(await c.sub(['early.*'], { since: ids[1] })).toEqual({ op: 'ack', ref: 'r1' });
+  const next = await bus.publish('early.x', { i: 8 });
+  await c.waitEvents(7);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(c.events.map((e) => e.id)).toEqual([...ids.slice(2), next]);
 });

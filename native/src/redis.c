@@ -348,6 +348,13 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
     return;
   }
+  if (mine && !e->server && !r->feed_own) {
+    /* Nobody here takes it (no network clients, no JS stream following the
+     * stream: a publisher-only bus): no frame. The ring's evicted mark moves
+     * past it, so a server started later replays it from the stream. */
+    ew__history_starts_after(&e->history, ms, seq);
+    return;
+  }
   const ew__event_fields_t f = x.ev;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;
