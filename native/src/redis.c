@@ -335,7 +335,12 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   atomic_store(&e->redis_last_event_ms, ms);
   if (fields->type != REDIS_REPLY_ARRAY) return;
   ew__entry_t x;
-  int bad = ew__redis_entry_scan(entry, e->delim, &x);
+  /* A publisher-only bus (no server, no JS stream following the stream)
+   * has no use for its own events read back but their bookkeeping: only
+   * that is read of them (the data is the bulk of an entry). */
+  int quiet = !e->server && !r->feed_own;
+  int peeked = quiet && ew__redis_entry_peek(entry, &x) == 0;
+  int bad = peeked ? 0 : ew__redis_entry_scan(entry, e->delim, &x);
   uint64_t q;
   if (x.instance && ew__redis_q_parse(x.q, x.q_len, &q) && ew__seen_before(r, x.instance, x.instance_len, q)) return;
   int mine = x.instance && x.instance_len == strlen(r->instance) && !memcmp(x.instance, r->instance, x.instance_len);
@@ -348,13 +353,13 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
     atomic_fetch_add(&e->bad_records, 1); /* not written by eventwire */
     return;
   }
-  if (mine && !e->server && !r->feed_own) {
-    /* Nobody here takes it (no network clients, no JS stream following the
-     * stream: a publisher-only bus): no frame. The ring's evicted mark moves
-     * past it, so a server started later replays it from the stream. */
+  if (mine && quiet) {
+    /* Nobody here takes it: no frame. The ring's evicted mark moves past
+     * it, so a server started later replays it from the stream. */
     ew__history_starts_after(&e->history, ms, seq);
     return;
   }
+  if (peeked) bad = ew__redis_entry_scan(entry, e->delim, &x); /* another instance's: read and checked whole */
   const ew__event_fields_t f = x.ev;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;

@@ -88,8 +88,10 @@ static int ew__entry_member(ew__entry_t *x, const char *k, size_t kl, const char
 }
 
 /* The packed layout: one JSON object. Each value is checked as it is
- * passed, so the event's data needs no second pass. */
-static int ew__entry_unpack(const char *s, size_t len, ew__entry_t *x) {
+ * passed, so the event's data needs no second pass. With `peek`, stops as
+ * soon as the instance and its sequence are known (1), before the data
+ * eventwire writes last. */
+static int ew__entry_unpack(const char *s, size_t len, ew__entry_t *x, int peek) {
   const char *p = ew__skip_ws(s, s + len), *end = s + len;
   if (p >= end || *p != '{') return -1;
   p = ew__skip_ws(p + 1, end);
@@ -106,6 +108,7 @@ static int ew__entry_unpack(const char *s, size_t len, ew__entry_t *x) {
     if (vl <= 0) return -1;
     /* A key with escapes is none of eventwire's: its raw text matches none. */
     if (ew__entry_member(x, k, (size_t)kl - 2, p, (size_t)vl)) return -1;
+    if (peek && x->instance && x->q) return 1;
     p = ew__skip_ws(p + vl, end);
     if (p < end && *p == ',') {
       p = ew__skip_ws(p + 1, end);
@@ -136,7 +139,7 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
                fields->element[1]->type == REDIS_REPLY_STRING && fields->element[0]->len == 2 &&
                !memcmp(fields->element[0]->str, "ew", 2);
   if (packed) {
-    if (ew__entry_unpack(fields->element[1]->str, fields->element[1]->len, x)) return -1;
+    if (ew__entry_unpack(fields->element[1]->str, fields->element[1]->len, x, 0)) return -1;
   } else {
     for (size_t i = 0; i + 1 < fields->elements; i += 2) {
       const redisReply *k = fields->element[i], *v = fields->element[i + 1];
@@ -157,6 +160,17 @@ int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t
   f->id = entry->element[0]->str;
   f->id_len = entry->element[0]->len;
   return 0;
+}
+
+int ew__redis_entry_peek(const redisReply *entry, ew__entry_t *x) {
+  memset(x, 0, offsetof(ew__entry_t, unescaped));
+  if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[1]->type != REDIS_REPLY_ARRAY) return -1;
+  const redisReply *fields = entry->element[1];
+  if (fields->elements != 2 || fields->element[0]->type != REDIS_REPLY_STRING ||
+      fields->element[1]->type != REDIS_REPLY_STRING || fields->element[0]->len != 2 ||
+      memcmp(fields->element[0]->str, "ew", 2))
+    return -1;
+  return ew__entry_unpack(fields->element[1]->str, fields->element[1]->len, x, 1) == 1 ? 0 : -1;
 }
 
 void ew__redis_entry_pack(ew__buf_t *b, const ew__event_fields_t *f, uint64_t seq, int delivered, const char *instance) {
@@ -180,11 +194,11 @@ void ew__redis_entry_pack(ew__buf_t *b, const ew__event_fields_t *f, uint64_t se
     ew__buf_add(b, ",\"v\":", 5);
     ew__buf_add(b, f->version, f->version_len);
   }
+  if (delivered) ew__buf_add(b, ",\"l\":1", 6); /* before i and q: a peek stops at them */
   ew__buf_add(b, ",\"i\":", 5);
   ew__buf_add_json_str(b, instance, strlen(instance));
   char q[32] = ",\"q\":";
   ew__buf_add(b, q, 5 + ew__u64_put(q + 5, seq));
-  if (delivered) ew__buf_add(b, ",\"l\":1", 6);
   ew__buf_add(b, ",\"d\":", 5);
   if (f->data_len)
     ew__buf_add(b, f->data, f->data_len);

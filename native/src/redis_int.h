@@ -132,6 +132,11 @@ typedef struct ew__entry {
  * (what it wrote before, and what other writers and the retries of
  * consumer groups write). */
 int ew__redis_entry_scan(const redisReply *entry, const char *delim, ew__entry_t *x);
+/* The bookkeeping (i, q, and l or g before them) of an entry in the packed
+ * layout, without reading the rest (the data): 0 when both i and q were
+ * found, -1 otherwise (another layout, or not eventwire's: read it whole).
+ * Not a check of the entry. */
+int ew__redis_entry_peek(const redisReply *entry, ew__entry_t *x);
 /* The packed value of event f, number seq of `instance`: {"t":..,"ts":..,
  * [p s m v] "i":.., "q":..,["l":1,] "d":..} (l: delivered locally),
  * appended to b. */

@@ -284,7 +284,7 @@ static void test_entry_pack_roundtrip(void) {
   f.data_len = 0;
   b.len = 0;
   ew__redis_entry_pack(&b, &f, 0, 1, "i");
-  CHECK(b.len > 0 && strstr(b.data, ",\"l\":1,\"d\":null}") != NULL && !strstr(b.data, "\"s\""));
+  CHECK(b.len > 0 && strstr(b.data, ",\"l\":1,\"i\":\"i\",\"q\":0,\"d\":null}") != NULL && !strstr(b.data, "\"s\""));
   CHECK_EQ_INT(scan_packed(&r, b.data, &x), 0);
   CHECK(x.ev.priority_len == 4 && x.ev.metadata_len == strlen(meta) && x.ev.version_len == 1 && x.local_len == 1);
   CHECK(!strcmp(x.ev.data, "null") && !x.ev.source_len && x.q_len == 1);
@@ -355,6 +355,36 @@ static void test_entry_scan_packed(void) {
   reader_close(&r);
 }
 
+/* The peek reads a packed entry up to its instance and sequence and no
+ * further (so it is no check of the rest); other layouts are for the scan. */
+static void test_entry_peek(void) {
+  reader_t r;
+  reader_open(&r);
+  ew__entry_t x;
+  const char *ours[] = {"ew", "{\"t\":\"a.b\",\"ts\":1,\"l\":1,\"i\":\"me\\\"x\",\"q\":42,\"d\":{\"broken\":}"};
+  redisReply *e = entry_of(&r, ours, 2);
+  if (e) {
+    CHECK_EQ_INT(ew__redis_entry_peek(e, &x), 0);
+    CHECK(x.instance_len == 4 && !memcmp(x.instance, "me\"x", 4) && x.q_len == 2 && x.local_len == 1);
+    CHECK(!x.ev.data);
+    CHECK_EQ_INT(ew__redis_entry_scan(e, ".", &x), -1); /* the whole entry: data not JSON */
+    done(&r, e);
+  }
+  const char *no_q[] = {"ew", "{\"t\":\"a.b\",\"ts\":1,\"i\":\"me\",\"d\":1}"};
+  const char *fields[] = {"t", "a.b", "ts", "1", "d", "1", "i", "me", "q", "1"};
+  const char *bad_before[] = {"ew", "{\"t\":\"a.b\",\"ts\":\"x\",\"i\":\"me\",\"q\":1,\"d\":1}"};
+  const char *const *cases[] = {no_q, fields, bad_before};
+  const int ns[] = {2, 10, 2};
+  for (int k = 0; k < 3; k++) {
+    e = entry_of(&r, cases[k], ns[k]);
+    if (e) {
+      CHECK_EQ_INT(ew__redis_entry_peek(e, &x), -1);
+      done(&r, e);
+    }
+  }
+  reader_close(&r);
+}
+
 /* The /metrics table: Prometheus names, counters end in _total, unique
  * names, fields inside ew_engine_stats_t. */
 static void test_metric_table(void) {
@@ -392,5 +422,6 @@ int main(void) {
   RUN(test_entry_scan);
   RUN(test_entry_pack_roundtrip);
   RUN(test_entry_scan_packed);
+  RUN(test_entry_peek);
   return ew_test_finish();
 }
