@@ -180,18 +180,22 @@ class EventBus extends EventEmitter2 {
       if (!st.engine) st.encoder.checkName(type); // with an engine, encode() checks it
       let done;
       const req = st.engine ? this._nextReq() : 0;
-      // Throws before anything is queued; the engine answers on a later turn
-      // of the event loop, after the promise below is registered.
-      const env = this._accept(type, data, options || {}, req ? `p${req}` : '');
       if (req) {
+        // Registered before _accept: a consumer handler it runs may publish
+        // too, and requests wait in the order they were made.
         done = new Promise(captureResolvers);
         st.pubs.add(req, captured.resolve, captured.reject);
         captured.resolve = null;
         captured.reject = null;
-        (st.batchPublishes || (st.batchPublishes = [])).push(req);
-      } else {
-        done = Promise.resolve(env.id);
       }
+      let env;
+      try {
+        env = this._accept(type, data, options || {}, req ? `p${req}` : '', req);
+      } catch (err) {
+        if (req) st.pubs.drop(req); // nothing was queued: its promise is let go unsettled
+        throw err;
+      }
+      if (!req) done = Promise.resolve(env.id);
       const prev = st.current;
       st.current = env;
       try {
@@ -410,14 +414,16 @@ class EventBus extends EventEmitter2 {
 
   // Builds the envelope and, with an engine, appends its record to the batch.
   // Throws (before any listener runs) on a bad name or unserialisable data.
-  _accept(name, data, options, origin) {
-    const env = this._acceptOnly(name, data, options, origin);
+  _accept(name, data, options, origin, req = 0) {
+    const env = this._acceptOnly(name, data, options, origin, req);
     const st = this[kState];
     if (st.groups.size && !st.opts.redis) for (const g of st.groups.values()) g.offer(env);
     return env;
   }
 
-  _acceptOnly(name, data, options, origin) {
+  // `req`: the publish() whose record this is (0: none); it joins the batch
+  // its record is in, so a batch the engine refuses rejects exactly its own.
+  _acceptOnly(name, data, options, origin, req = 0) {
     const st = this[kState];
     if (!st.engine) {
       const env = st.encoder.localEnvelope(name, data, options);
@@ -438,6 +444,7 @@ class EventBus extends EventEmitter2 {
     batch[at++] = 0x1e; // RS
     st.batchLen = at;
     st.batchCount++;
+    if (req) (st.batchPublishes || (st.batchPublishes = [])).push(req);
     if (st.batchCount >= BATCH_MAX_EVENTS) {
       this._flush();
     } else if (!st.flushScheduled) {

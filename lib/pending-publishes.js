@@ -47,6 +47,14 @@ class PendingPublishes {
     return true;
   }
 
+  /** Forgets request `req` without settling it (it was never sent). */
+  drop(req) {
+    const i = this._find(req);
+    if (i < 0) return false;
+    this._settled(i);
+    return true;
+  }
+
   rejectAll(err) {
     const { rejects, resolves } = this;
     const waiting = [];

@@ -727,3 +727,32 @@ describe('the embedded log', () => {
     expect(b.getSubscriberStats()[0].lag).toBe(0);
   });
 });
+
+test('a handler that publishes while the bus hands it an event: every publish() settles, the outer ones and its own', async () => {
+  const b = bus({ engine: true });
+  const inner = [];
+  b.consume('order.*', (e) => {
+    inner.push(b.publish('audit.x', { of: e.id }));
+  }, { group: 'g1' });
+  const outer = [];
+  for (let i = 0; i < 6; i++) outer.push(b.publish('order.placed', { i }));
+  const settled = await Promise.race([
+    Promise.all([...outer, ...inner].map((p) => p.then(() => 'ok', (e) => e.code))),
+    sleep(2000).then(() => 'timed out'),
+  ]);
+  expect(inner.length).toBe(6);
+  expect(settled).toEqual(Array(12).fill('ok'));
+  expect(b.stats().pendingPublishes).toBe(0);
+});
+
+test('a full batch the engine refuses rejects each of its own publishes, the one that filled it too (none left waiting)', async () => {
+  const b = bus({ engine: true, inbox: { maxEvents: 100 } });
+  const ps = [];
+  for (let i = 0; i < 4096; i++) ps.push(b.publish('full.x', { i })); // the 4096th fills the batch and sends it
+  const codes = await Promise.race([
+    Promise.all(ps.map((p) => p.then(() => 'ok', (e) => e.code))),
+    sleep(2000).then(() => null),
+  ]);
+  expect(codes && [...new Set(codes)]).toEqual(['ERR_QUEUE_FULL']);
+  expect(b.stats().pendingPublishes).toBe(0);
+});

@@ -91,3 +91,14 @@ test('rejectAll rejects each waiting one once, settled ones not again', () => {
   expect(pubs.size).toBe(0);
   expect(pubs.reject(5, new Error('late'))).toBe(false);
 });
+
+test('drop forgets a request without settling it', () => {
+  const pubs = new PendingPublishes();
+  const log = waiting(pubs, [1, 2]);
+  expect(pubs.drop(1)).toBe(true);
+  expect(pubs.drop(1)).toBe(false);
+  expect(pubs.resolve(1, 'late')).toBe(false);
+  expect(pubs.resolve(2, 'b')).toBe(true);
+  expect(log).toEqual([['ok', 2, 'b']]);
+  expect(pubs.size).toBe(0);
+});
