@@ -27,8 +27,10 @@ function entryFields(fields) {
     }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
     const str = (k) => (typeof o[k] === 'string' ? o[k] : undefined);
-    if (!('d' in o) || typeof o.ts !== 'number' || typeof o.t !== 'string' || ('v' in o && typeof o.v !== 'number')) return null;
-    if (['s', 'p', 'g', 'o'].some((k) => k in o && typeof o[k] !== 'string')) return null;
+    if (!('d' in o) || !('ts' in o) || typeof o.t !== 'string') return null;
+    // The kinds the engine's reads insist on (ew__entry_member in native/src/redis_entry.c).
+    if (['s', 'p', 'g', 'o', 'i'].some((k) => k in o && typeof o[k] !== 'string')) return null;
+    if (['ts', 'v', 'q'].some((k) => k in o && typeof o[k] !== 'number')) return null;
     return { t: o.t, ts: o.ts, data: o.d, metadata: o.m, s: str('s'), p: str('p'), v: o.v, g: str('g'), o: str('o') };
   }
   const f = Object.create(null);
@@ -288,7 +290,7 @@ class RedisGroup {
     for (const [id, fields] of entries) {
       if (!fields) continue; // deleted meanwhile
       const parsed = entryEnvelope(id, fields);
-      if (!parsed || (parsed.target && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
+      if (!parsed || (parsed.target !== undefined && parsed.target !== this.name) || !this.matches(parsed.env.type)) skip.push(id);
       else if (!c._held.has(parsed.env.id)) {
         give.push({ id: parsed.env.id, rid: id, envelope: parsed.env, deliveries: deliveriesOf(id), starts: startsOf(id) });
       }

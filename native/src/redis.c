@@ -160,6 +160,10 @@ int ew__redis_enqueue(ew__redis_t *r, const ew__record_t *rec, int delivered) {
 
 int ew__redis_ready(const ew__redis_t *r) { return r->cmd.ready && r->relay.ready && r->relay_known; }
 
+int ew__redis_ahead(const ew__redis_t *r, uint64_t ms, uint64_t seq) {
+  return ew__id_cmp(ms, seq, r->last_ms, r->last_seq) > 0;
+}
+
 /* ---- XADD ------------------------------------------------------------------------ */
 
 static void ew__on_xadd(redisAsyncContext *ac, void *reply_, void *priv) {

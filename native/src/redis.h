@@ -25,6 +25,8 @@ int ew__redis_start(ew_engine_t *e, const ew_redis_options_t *o, ew__redis_t **o
 void ew__redis_stop(ew__redis_t *r);
 /* True when XADDs go out now (both connections ready). */
 int ew__redis_ready(const ew__redis_t *r);
+/* True when (ms, seq) is past the last entry the relay read. */
+int ew__redis_ahead(const ew__redis_t *r, uint64_t ms, uint64_t seq);
 /* Queues an event for XADD. `delivered` says the engine already fanned it out
  * locally (Redis was down): the relay will not do it again. 0 or
  * EW_EQUEUE_FULL (nothing queued). The record's origin ("p<req>", "c<token>")

@@ -65,10 +65,18 @@ static const char *ew__skip_ws(const char *p, const char *end) {
 }
 
 /* One member's value v (vl bytes, checked JSON) into x. -1 when a key
- * eventwire writes holds the wrong kind of value. */
+ * eventwire writes holds the wrong kind of value. As JSON.parse reads the
+ * object (lib/redis-group.js reads entries XAUTOCLAIM hands over): keys
+ * with escapes are decoded, and of a repeated key the last one counts. */
 static int ew__entry_member(ew__entry_t *x, const char *k, size_t kl, const char *v, size_t vl) {
+  char decoded[32];
+  if (memchr(k, '\\', kl)) {
+    if (kl > sizeof decoded) return 0; /* longer than any escaped form of eventwire's keys */
+    kl = ew__json_unescape(k, kl, decoded);
+    k = decoded;
+  }
   ew__entry_key_t key = ew__entry_key(x, k, kl);
-  if (!key.ptr || *key.ptr) return 0; /* another writer's key, or a repeat: the first one counts */
+  if (!key.ptr) return 0; /* another writer's key */
   if (key.kind == 'n' && *v != '-' && (*v < '0' || *v > '9')) return -1;
   if (key.kind == 's') {
     if (*v != '"') return -1;
@@ -106,7 +114,6 @@ static int ew__entry_unpack(const char *s, size_t len, ew__entry_t *x, int peek)
     p = ew__skip_ws(p + 1, end);
     ptrdiff_t vl = ew__json_value_len(p, (size_t)(end - p));
     if (vl <= 0) return -1;
-    /* A key with escapes is none of eventwire's: its raw text matches none. */
     if (ew__entry_member(x, k, (size_t)kl - 2, p, (size_t)vl)) return -1;
     if (peek && x->instance && x->q) return 1;
     p = ew__skip_ws(p + vl, end);

@@ -134,6 +134,7 @@ void ew__subs_clear(ew__conn_t *c) {
   ew__free(c->patterns);
   c->patterns = NULL;
   c->npatterns = 0;
+  c->skipping = 0; /* a session given up: what comes next is new to the client */
 }
 
 int ew__since_parse(const char *s, size_t len, uint64_t *ms, uint64_t *seq) {
@@ -146,8 +147,9 @@ int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size
   ew_engine_t *e = c->srv->engine;
   ew__history_t *h = &e->history;
   int rc = 0;
-  if (e->redis) {
-    /* The id may be ahead of this instance's relay (the client saw it on a
+  c->skipping = 0;
+  if (e->redis && ew__redis_ahead(e->redis, ms, seq)) {
+    /* The id is ahead of this instance's relay (the client saw it on a
      * faster one): what the relay reads up to it is not sent again. Ids of
      * one stream only grow, so the first event past it ends the check. */
     c->skip_ms = ms;
