@@ -442,6 +442,8 @@ class EventBus extends EventEmitter2 {
     at += batch.utf8Write(enc.header, at);
     at += batch.utf8Write(enc.json, at);
     batch[at++] = 0x1e; // RS
+    enc.header = ''; // not kept: a multi-megabyte payload would stay alive until the next event
+    enc.json = '';
     st.batchLen = at;
     st.batchCount++;
     if (req) (st.batchPublishes || (st.batchPublishes = [])).push(req);

@@ -68,6 +68,19 @@ describe('requests the engine settles', () => {
   });
 });
 
+describe('the encoder', () => {
+  test('keeps no copy of the last record it wrote (a large payload is not held until the next event)', async () => {
+    const bus = new EventBus({ source: 'svc', engine: true });
+    try {
+      const st = bus[Object.getOwnPropertySymbols(bus).find((s) => String(s) === 'Symbol(eventwire.state)')];
+      await bus.publish('big.x', { blob: 'x'.repeat(1 << 20) });
+      expect({ header: st.encoder.header, json: st.encoder.json }).toEqual({ header: '', json: '' });
+    } finally {
+      await bus.close();
+    }
+  });
+});
+
 describe('Fifo', () => {
   test('take() clears the slots it took, in order', () => {
     const q = new Fifo();
