@@ -169,6 +169,7 @@ class EventBus extends EventEmitter2 {
    */
   publish(type, data, options) {
     const st = this[kState];
+    let done = null;
     try {
       if (typeof type !== 'string') {
         throw makeError('ERR_INVALID_EVENT_NAME', `publish() needs a string event name, got ${typeof type}`);
@@ -178,7 +179,6 @@ class EventBus extends EventEmitter2 {
         throw makeError('ERR_INVALID_EVENT_NAME', `"${type}" is a pattern or a reserved name; publish a concrete event name`);
       }
       if (!st.engine) st.encoder.checkName(type); // with an engine, encode() checks it
-      let done;
       const req = st.engine ? this._nextReq() : 0;
       if (req) {
         // Registered before _accept: a consumer handler it runs may publish
@@ -192,7 +192,9 @@ class EventBus extends EventEmitter2 {
       try {
         env = this._accept(type, data, options || {}, req ? `p${req}` : '', req);
       } catch (err) {
-        if (req) st.pubs.drop(req); // nothing was queued: its promise is let go unsettled
+        // Not queued (a bad name or payload): its promise is let go, never
+        // settled. (Already settled if a full batch was refused on the way.)
+        if (req) st.pubs.drop(req);
         throw err;
       }
       if (!req) done = Promise.resolve(env.id);
@@ -205,6 +207,11 @@ class EventBus extends EventEmitter2 {
       }
       return done;
     } catch (err) {
+      // The caller gets the error (a listener's throw included, as EE2's
+      // emit would pass it on). The event's own promise, if any, may still
+      // be settled by the engine (the event was queued before a listener
+      // threw): nobody holds it, so its rejection must not go unhandled.
+      if (done) done.catch(() => {});
       return Promise.reject(err);
     }
   }

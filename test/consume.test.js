@@ -756,3 +756,25 @@ test('a full batch the engine refuses rejects each of its own publishes, the one
   expect(codes && [...new Set(codes)]).toEqual(['ERR_QUEUE_FULL']);
   expect(b.stats().pendingPublishes).toBe(0);
 });
+
+test("a full batch refused while the bus's 'error' listener throws: publish() rejects with that error, and no promise is left to reject unhandled", async () => {
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const b = bus({ engine: true, inbox: { maxEvents: 100 } });
+    b.on('error', () => {
+      throw new Error('listener boom');
+    });
+    const ps = [];
+    for (let i = 0; i < 4096; i++) ps.push(b.publish('full.x', { i }));
+    const codes = await Promise.all(ps.map((p) => p.then(() => 'ok', (e) => e.code || e.message)));
+    await sleep(50);
+    expect([...new Set(codes)].sort()).toEqual(['ERR_QUEUE_FULL', 'listener boom']);
+    expect(codes[4095]).toBe('listener boom');
+    expect(unhandled).toEqual([]);
+    expect(b.stats().pendingPublishes).toBe(0);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

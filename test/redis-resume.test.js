@@ -468,3 +468,98 @@ test('events published before listen() (no frames kept for them) reach a client 
   await new Promise((r) => setTimeout(r, 100));
   expect(c.events.map((e) => e.id)).toEqual([...ids.slice(2), next]);
 });
+
+test('a publisher-only bus reads other writers\' packed entries whole: a retry for one group stays private, a broken one is counted, a good one reaches JS', async () => {
+  redis = await RedisServer.start();
+  const q = new EventBus({ redis: { url: redis.url() }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } }); // not listening: quiet
+  buses.push(q);
+  await waitFor(async () => (await q.health()).redis.state === 'ready', { what: 'ready' });
+  const got = [];
+  q.subscribe('x.*', (e) => got.push(e.data));
+  const before = q.stats().engine.badRecords;
+  await redis.command('XADD', 'eventwire:events', '*', 'ew', '{"t":"x.a","ts":1,"i":"other","q":1,"g":"grp","d":"group-only"}');
+  await redis.command('XADD', 'eventwire:events', '*', 'ew', '{"t":"x.a","ts":1,"i":"other","q":2,"d":{"broken":}}');
+  await redis.command('XADD', 'eventwire:events', '*', 'ew', '{"t":"x.a","ts":1,"i":"other","q":3,"d":"ok"}');
+  await waitFor(() => got.includes('ok'), { what: 'the good one' });
+  await new Promise((r) => setTimeout(r, 100));
+  expect({ got, bad: q.stats().engine.badRecords - before }).toEqual({ got: ['ok'], bad: 1 });
+});
+
+test("a publisher's own events between other instances' in its ring: a later resume from before them gets them from the stream (the evicted mark never moves back)", async () => {
+  redis = await RedisServer.start();
+  const q = new EventBus({ redis: { url: redis.url() }, history: { size: 3 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+  const p = new EventBus({ redis: { url: redis.url() } });
+  buses.push(q, p);
+  for (const b of [q, p]) await waitFor(async () => (await b.health()).redis.state === 'ready', { what: 'ready' });
+  const caughtUp = () => waitFor(async () => (await q.health()).redis.relayBehind === 0 && q.stats().engine.redisRelayed >= ids.length, { what: 'q read back' });
+  const ids = [];
+  ids.push(await p.publish('x.a', { n: 'A1' }));
+  await caughtUp();
+  ids.push(await q.publish('x.a', { n: 'O2 (own)' }));
+  await caughtUp();
+  for (const n of ['B3', 'C4', 'D5']) {
+    ids.push(await p.publish('x.a', { n }));
+    await caughtUp(); // B3 enters q's ring of 3, C4 evicts A1 (older than the mark set past O2)
+  }
+  const { port } = await q.listen();
+  const c = new TestClient(port);
+  clients.push(c);
+  expect(await c.sub(['x.*'], { since: ids[0] })).toEqual({ op: 'ack', ref: 'r1' });
+  await c.waitEvents(4);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(c.events.map((e) => e.data.n)).toEqual(['O2 (own)', 'B3', 'C4', 'D5']);
+});
+
+test('a sub for other patterns after a resume ahead of the relay: its events are not held back by the old resume id', async () => {
+  const { bus: a } = await start();
+  const proxy = await holdableProxy(redis.port);
+  try {
+    const b = new EventBus({ redis: { url: `redis://127.0.0.1:${proxy.port}` }, history: { size: 5 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+    buses.push(b);
+    const { port } = await b.listen();
+    const first = await a.publish('n.x', { i: 0 });
+    await waitFor(async () => (await b.getEventHistory({ count: 1 })).some((e) => e.id === first), { what: 'B read event 0' });
+    proxy.hold();
+    const ids = [];
+    for (let i = 1; i <= 3; i++) ids.push(await a.publish('n.x', { i }));
+    const later = await a.publish('m.x', { i: 'm' }); // older than the resume id below
+    ids.push(await a.publish('n.x', { i: 4 }));
+    const c = new TestClient(port);
+    clients.push(c);
+    expect(await c.sub(['n.*'], { since: ids[3] })).toEqual({ op: 'ack', ref: 'r1' });
+    expect(await c.op({ op: 'unsub', patterns: ['n.*'] })).toMatchObject({ op: 'ack' });
+    expect(await c.sub(['m.*'])).toMatchObject({ op: 'ack' }); // new patterns, no since: the client has none of them
+    proxy.release();
+    await c.waitEvents(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.events.map((e) => e.id)).toEqual([later]);
+  } finally {
+    proxy.close();
+  }
+}, 20000);
+
+test('a resume while Redis is down, into a ring with events older than its evicted mark: told of the gap, and nothing up to its id is sent again', async () => {
+  redis = await RedisServer.start();
+  const q = new EventBus({ redis: { url: redis.url() }, history: { size: 10 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
+  const p = new EventBus({ redis: { url: redis.url() } });
+  q.on('error', () => {});
+  p.on('error', () => {});
+  buses.push(q, p);
+  for (const b of [q, p]) await waitFor(async () => (await b.health()).redis.state === 'ready', { what: 'ready' });
+  const ids = [];
+  const caughtUp = () => waitFor(async () => (await q.health()).redis.relayBehind === 0 && q.stats().engine.redisRelayed >= ids.length, { what: 'q read back' });
+  for (const [b, n] of [[p, 'A1'], [p, 'A2'], [q, 'O3 (own, not in the ring)'], [p, 'B4']]) {
+    ids.push(await b.publish('x.a', { n }));
+    await caughtUp();
+  }
+  const { port } = await q.listen();
+  await redis.kill();
+  await waitFor(async () => (await q.health()).redis.state !== 'ready', { what: 'Redis down' });
+  const c = new TestClient(port);
+  clients.push(c);
+  const reply = await c.sub(['x.*'], { since: ids[1] });
+  expect(reply).toMatchObject({ op: 'error', code: 'ERR_HISTORY_GAP', oldest: ids[3] });
+  await c.waitEvents(1);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(c.events.map((e) => e.data.n)).toEqual(['B4']);
+});

@@ -17,11 +17,20 @@ int ew__history_init(ew__history_t *h, size_t cap, int64_t max_age_ms) {
   return 0;
 }
 
+/* The evicted mark only moves forward: in Redis mode the ring can hold an
+ * event older than a mark set past events never put in it (a publisher's
+ * own, ew__history_starts_after), and evicting that one must not move the
+ * mark back over them. */
+static void ew__history_mark(ew__history_t *h, uint64_t ms, uint64_t seq) {
+  if (h->evicted_any && ew__id_cmp(h->evicted_ms, h->evicted_seq, ms, seq) >= 0) return;
+  h->evicted_any = 1;
+  h->evicted_ms = ms;
+  h->evicted_seq = seq;
+}
+
 static void ew__history_evict_one(ew__history_t *h) {
   ew__frame_t **slot = &h->ring[h->tail % h->cap];
-  h->evicted_any = 1;
-  h->evicted_ms = (*slot)->id_ms;
-  h->evicted_seq = (*slot)->id_seq;
+  ew__history_mark(h, (*slot)->id_ms, (*slot)->id_seq);
   h->evicted++;
   ew__frame_unref(*slot);
   *slot = NULL;
@@ -37,9 +46,7 @@ void ew__history_free(ew__history_t *h) {
 void ew__history_push(ew__history_t *h, ew__frame_t *f) {
   if (!h->cap) {
     /* No ring: the event is evicted at once, which keeps gap detection true. */
-    h->evicted_any = 1;
-    h->evicted_ms = f->id_ms;
-    h->evicted_seq = f->id_seq;
+    ew__history_mark(h, f->id_ms, f->id_seq);
     h->evicted++;
     h->tail = ++h->head;
     return;
@@ -74,12 +81,7 @@ uint64_t ew__history_after(const ew__history_t *h, uint64_t ms, uint64_t seq) {
   return lo;
 }
 
-void ew__history_starts_after(ew__history_t *h, uint64_t ms, uint64_t seq) {
-  if (h->evicted_any && ew__id_cmp(h->evicted_ms, h->evicted_seq, ms, seq) >= 0) return;
-  h->evicted_any = 1;
-  h->evicted_ms = ms;
-  h->evicted_seq = seq;
-}
+void ew__history_starts_after(ew__history_t *h, uint64_t ms, uint64_t seq) { ew__history_mark(h, ms, seq); }
 
 int ew__history_gap(const ew__history_t *h, uint64_t ms, uint64_t seq) {
   return h->evicted_any && ew__id_cmp(h->evicted_ms, h->evicted_seq, ms, seq) > 0;

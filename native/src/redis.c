@@ -326,6 +326,10 @@ static int ew__seen_before(ew__redis_t *r, const char *inst, size_t il, uint64_t
   return 0;
 }
 
+static int ew__is_mine(const ew__redis_t *r, const ew__entry_t *x) {
+  return x->instance && x->instance_len == strlen(r->instance) && !memcmp(x->instance, r->instance, x->instance_len);
+}
+
 /* One stream entry [id, [k, v, ...]] into history, fan-out and JS. */
 static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
   ew_engine_t *e = r->e;
@@ -343,11 +347,12 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
    * has no use for its own events read back but their bookkeeping: only
    * that is read of them (the data is the bulk of an entry). */
   int quiet = !e->server && !r->feed_own;
-  int peeked = quiet && ew__redis_entry_peek(entry, &x) == 0;
-  int bad = peeked ? 0 : ew__redis_entry_scan(entry, e->delim, &x);
+  int bad = 0;
+  if (!(quiet && ew__redis_entry_peek(entry, &x) == 0 && ew__is_mine(r, &x)))
+    bad = ew__redis_entry_scan(entry, e->delim, &x); /* any other instance's: read and checked whole, first */
   uint64_t q;
   if (x.instance && ew__redis_q_parse(x.q, x.q_len, &q) && ew__seen_before(r, x.instance, x.instance_len, q)) return;
-  int mine = x.instance && x.instance_len == strlen(r->instance) && !memcmp(x.instance, r->instance, x.instance_len);
+  int mine = ew__is_mine(r, &x);
   if (mine) r->relayed_own++;
   /* Delivered at once while Redis was down: not fanned out again (JS
    * streams following the stream still get it, with its stream id). */
@@ -363,7 +368,6 @@ static void ew__relay_entry(ew__redis_t *r, const redisReply *entry) {
     ew__history_starts_after(&e->history, ms, seq);
     return;
   }
-  if (peeked) bad = ew__redis_entry_scan(entry, e->delim, &x); /* another instance's: read and checked whole */
   const ew__event_fields_t f = x.ev;
   ew__frame_t *frame = ew__frame_event(&f);
   if (!frame) return;

@@ -30,29 +30,30 @@ typedef struct ew__entry_key {
   const char **ptr;
   size_t *len;
   char kind;
+  int bit; /* in x->wrong_kind */
 } ew__entry_key_t;
 
 static ew__entry_key_t ew__entry_key(ew__entry_t *x, const char *k, size_t kl) {
   ew__event_fields_t *f = &x->ev;
-  ew__entry_key_t r = {NULL, NULL, 0};
-#define EW__KEY(p, l, c) (r.ptr = &(p), r.len = &(l), r.kind = (c))
+  ew__entry_key_t r = {NULL, NULL, 0, 0};
+#define EW__KEY(p, l, c, b) (r.ptr = &(p), r.len = &(l), r.kind = (c), r.bit = (b))
   if (kl == 2) {
-    if (k[0] == 't' && k[1] == 's') EW__KEY(f->ts, f->ts_len, 'n');
+    if (k[0] == 't' && k[1] == 's') EW__KEY(f->ts, f->ts_len, 'n', 1);
     return r;
   }
   if (kl != 1) return r;
   switch (k[0]) {
-    case 't': EW__KEY(f->type, f->type_len, 's'); break;
-    case 'p': EW__KEY(f->priority, f->priority_len, 's'); break;
-    case 's': EW__KEY(f->source, f->source_len, 's'); break;
-    case 'm': EW__KEY(f->metadata, f->metadata_len, 'j'); break;
-    case 'v': EW__KEY(f->version, f->version_len, 'n'); break;
-    case 'd': EW__KEY(f->data, f->data_len, 'j'); break;
-    case 'i': EW__KEY(x->instance, x->instance_len, 's'); break;
-    case 'q': EW__KEY(x->q, x->q_len, 'n'); break;
-    case 'l': EW__KEY(x->local, x->local_len, 'j'); break;
-    case 'g': EW__KEY(x->group, x->group_len, 's'); break;
-    case 'o': EW__KEY(x->orig, x->orig_len, 's'); break;
+    case 't': EW__KEY(f->type, f->type_len, 's', 0); break;
+    case 'p': EW__KEY(f->priority, f->priority_len, 's', 2); break;
+    case 's': EW__KEY(f->source, f->source_len, 's', 3); break;
+    case 'm': EW__KEY(f->metadata, f->metadata_len, 'j', 4); break;
+    case 'v': EW__KEY(f->version, f->version_len, 'n', 5); break;
+    case 'd': EW__KEY(f->data, f->data_len, 'j', 6); break;
+    case 'i': EW__KEY(x->instance, x->instance_len, 's', 7); break;
+    case 'q': EW__KEY(x->q, x->q_len, 'n', 8); break;
+    case 'l': EW__KEY(x->local, x->local_len, 'j', 9); break;
+    case 'g': EW__KEY(x->group, x->group_len, 's', 10); break;
+    case 'o': EW__KEY(x->orig, x->orig_len, 's', 11); break;
     default: break;
   }
 #undef EW__KEY
@@ -64,8 +65,9 @@ static const char *ew__skip_ws(const char *p, const char *end) {
   return p;
 }
 
-/* One member's value v (vl bytes, checked JSON) into x. -1 when a key
- * eventwire writes holds the wrong kind of value. As JSON.parse reads the
+/* One member's value v (vl bytes, checked JSON) into x; a key eventwire
+ * writes with the wrong kind of value is noted in x->wrong_kind. -1 when
+ * its strings need more decoding room than x has. As JSON.parse reads the
  * object (lib/redis-group.js reads entries XAUTOCLAIM hands over): keys
  * with escapes are decoded, and of a repeated key the last one counts. */
 static int ew__entry_member(ew__entry_t *x, const char *k, size_t kl, const char *v, size_t vl) {
@@ -77,9 +79,16 @@ static int ew__entry_member(ew__entry_t *x, const char *k, size_t kl, const char
   }
   ew__entry_key_t key = ew__entry_key(x, k, kl);
   if (!key.ptr) return 0; /* another writer's key */
-  if (key.kind == 'n' && *v != '-' && (*v < '0' || *v > '9')) return -1;
+  /* A value of the wrong kind makes the entry no event unless a later
+   * occurrence of the key replaces it (the last one counts). */
+  if ((key.kind == 'n' && *v != '-' && (*v < '0' || *v > '9')) || (key.kind == 's' && *v != '"')) {
+    x->wrong_kind |= 1u << key.bit;
+    *key.ptr = NULL;
+    *key.len = 0;
+    return 0;
+  }
+  x->wrong_kind &= ~(1u << key.bit);
   if (key.kind == 's') {
-    if (*v != '"') return -1;
     v++;
     vl -= 2;
     if (memchr(v, '\\', vl)) {
@@ -115,13 +124,13 @@ static int ew__entry_unpack(const char *s, size_t len, ew__entry_t *x, int peek)
     ptrdiff_t vl = ew__json_value_len(p, (size_t)(end - p));
     if (vl <= 0) return -1;
     if (ew__entry_member(x, k, (size_t)kl - 2, p, (size_t)vl)) return -1;
-    if (peek && x->instance && x->q) return 1;
+    if (peek && x->instance && x->q) return x->wrong_kind ? -1 : 1;
     p = ew__skip_ws(p + vl, end);
     if (p < end && *p == ',') {
       p = ew__skip_ws(p + 1, end);
       continue;
     }
-    if (p < end && *p == '}') return ew__skip_ws(p + 1, end) == end ? 0 : -1;
+    if (p < end && *p == '}') return ew__skip_ws(p + 1, end) == end && !x->wrong_kind ? 0 : -1;
     return -1;
   }
 }

@@ -123,6 +123,7 @@ typedef struct ew__entry {
   ew__event_fields_t ev;
   const char *instance, *q, *local, *group, *orig;
   size_t instance_len, q_len, local_len, group_len, orig_len;
+  unsigned wrong_kind;  /* packed: keys whose (last) value is of the wrong kind, one bit each */
   size_t unescaped_len; /* bytes of unescaped[] in use; the array itself is not cleared per entry */
   char unescaped[EW__ENTRY_UNESCAPED];
 } ew__entry_t;

@@ -67,6 +67,7 @@ static int ew__allowed(const ew__conn_t *c, const char *p) {
 
 int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg, size_t msglen) {
   ew_engine_t *e = c->srv->engine;
+  c->skipping = 0; /* what the client had was for the patterns it resumed; a resume sets it again */
   for (size_t i = 0; i < n; i++) {
     if (!ew__allowed(c, patterns[i])) {
       size_t len = strlen(patterns[i]);
@@ -111,6 +112,7 @@ int ew__subs_add(ew__conn_t *c, const char *const *patterns, size_t n, char *msg
 
 size_t ew__subs_remove(ew__conn_t *c, const char *const *patterns, size_t n) {
   size_t removed = 0;
+  c->skipping = 0;
   for (size_t k = 0; k < n; k++) {
     for (uint8_t i = 0; i < c->npatterns; i++) {
       if (strcmp(c->patterns[i], patterns[k])) continue;
@@ -160,16 +162,17 @@ int ew__subs_resume(ew__conn_t *c, uint64_t ms, uint64_t seq, char *oldest, size
     c->catching_up = 1; /* live events wait in the ring meanwhile */
     return EW__RESUME_ASYNC;
   }
+  /* After the resume's id, also with a gap: in Redis mode the ring can hold
+   * events older than its evicted mark (a publisher's own were never put in
+   * it), and the client has those up to its id. */
+  c->cursor = ew__history_after(h, ms, seq);
   if (ew__history_gap(h, ms, seq)) {
-    ew__frame_t *f = ew__history_at(h, h->tail);
+    ew__frame_t *f = ew__history_at(h, c->cursor);
     if (f)
       snprintf(oldest, oldest_len, "%llu-%llu", (unsigned long long)f->id_ms, (unsigned long long)f->id_seq);
     else
       oldest[0] = '\0';
-    c->cursor = h->tail;
     rc = EW_EHISTORY_GAP;
-  } else {
-    c->cursor = ew__history_after(h, ms, seq);
   }
   c->catching_up = c->cursor < h->head;
   ew__conn_mark_dirty(c);

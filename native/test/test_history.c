@@ -206,6 +206,17 @@ static void test_history_starts_after(void) {
   CHECK_EQ_INT(ew__history_gap(&h, 11, 0), 0);
   ew__history_starts_after(&h, 10, 5); /* behind the eviction: ignored */
   CHECK_EQ_INT(ew__history_gap(&h, 11, 0), 0);
+  /* An event older than the mark in the ring (Redis: another instance's,
+   * read before a publisher's own that never entered it): evicting it
+   * leaves the mark where it is. */
+  ew__history_starts_after(&h, 20, 0);
+  ew__frame_t *d = ev(14, 0), *e2 = ev(21, 0);
+  ew__history_push(&h, d); /* evicts 12-0 */
+  ew__history_push(&h, e2); /* evicts 13-0 */
+  CHECK_EQ_INT(ew__history_gap(&h, 19, 9), 1);
+  CHECK_EQ_INT(ew__history_gap(&h, 20, 0), 0);
+  ew__frame_unref(d);
+  ew__frame_unref(e2);
   ew__frame_unref(a);
   ew__frame_unref(b);
   ew__frame_unref(c);

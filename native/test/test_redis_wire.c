@@ -315,6 +315,11 @@ static void test_entry_scan_packed(void) {
   CHECK(!strcmp(x.ev.type, "a.b"));
   CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"a\",\"\\u0074\":\"b.c\",\"ts\":1,\"d\":0}", &x), 0);
   CHECK(!strcmp(x.ev.type, "b.c"));
+  /* The kind that counts is the last value's, as for JSON.parse. */
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":1,\"t\":\"a.b\",\"ts\":\"x\",\"ts\":1,\"d\":0}", &x), 0);
+  CHECK(!strcmp(x.ev.type, "a.b"));
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"a.b\",\"t\":1,\"ts\":1,\"d\":0}", &x), -1);
+  CHECK_EQ_INT(scan_packed(&r, "{\"t\":\"a.b\",\"ts\":1,\"d\":0,\"q\":\"7\"}", &x), -1);
   /* Data nested far deeper than client messages may be. */
   {
     static char deep[5000];
