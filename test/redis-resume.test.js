@@ -48,6 +48,23 @@ async function writeMany(bus, type, n, data = (i) => ({ i })) {
   return first;
 }
 
+// A bus on Redis `url` with a small ring and a server (listen() is the
+// test's), closed after the test; resolves once both Redis connections are up.
+async function busOn(url, { history = 5, server = true } = {}) {
+  const b = new EventBus({ redis: { url }, history: { size: history }, ...(server ? { server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } } : {}) });
+  b.on('error', () => {});
+  buses.push(b);
+  await waitFor(async () => (await b.health()).redis.state === 'ready', { what: 'Redis ready' });
+  return b;
+}
+
+// The events client c has once it has n of them and nothing more came for 100 ms.
+async function settledEvents(c, n) {
+  await c.waitEvents(n);
+  await new Promise((r) => setTimeout(r, 100));
+  return c.events;
+}
+
 test('a /ws resume older than the ring replays from the stream, then live, gap-free', async () => {
   const { bus, port } = await start();
   const ids = [];
@@ -437,24 +454,18 @@ test('a resume on an instance started after the events (its ring holds none of t
   const { bus: a } = await start();
   const ids = [];
   for (let i = 0; i < 10; i++) ids.push(await a.publish('late.x', { i }));
-  const b = new EventBus({ redis: { url: redis.url() }, history: { size: 5 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
-  buses.push(b);
+  const b = await busOn(redis.url());
   const { port } = await b.listen();
-  await waitFor(async () => (await b.health()).status === 'ok', { what: 'B ready' });
   const c = new TestClient(port);
   clients.push(c);
   expect(await c.sub(['late.*'], { since: ids[3] })).toEqual({ op: 'ack', ref: 'r1' });
   const next = await a.publish('late.x', { i: 10 });
-  await c.waitEvents(7);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(c.events.map((e) => e.id)).toEqual([...ids.slice(4), next]);
+  expect((await settledEvents(c, 7)).map((e) => e.id)).toEqual([...ids.slice(4), next]);
 });
 
 test('events published before listen() (no frames kept for them) reach a client that resumes after listen(), from the stream', async () => {
   redis = await RedisServer.start();
-  const bus = new EventBus({ redis: { url: redis.url() }, history: { size: 5 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
-  buses.push(bus);
-  await waitFor(async () => (await bus.health()).redis.state === 'ready', { what: 'Redis ready' }); // else the first events go out locally at once
+  const bus = await busOn(redis.url()); // ready first: else the first events go out locally at once
   const ids = [];
   for (let i = 0; i < 8; i++) ids.push(await bus.publish('early.x', { i }));
   await waitFor(async () => (await bus.health()).redis.relayBehind === 0, { what: 'read back' });
@@ -464,16 +475,12 @@ test('events published before listen() (no frames kept for them) reach a client 
   clients.push(c);
   expect(await c.sub(['early.*'], { since: ids[1] })).toEqual({ op: 'ack', ref: 'r1' });
   const next = await bus.publish('early.x', { i: 8 });
-  await c.waitEvents(7);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(c.events.map((e) => e.id)).toEqual([...ids.slice(2), next]);
+  expect((await settledEvents(c, 7)).map((e) => e.id)).toEqual([...ids.slice(2), next]);
 });
 
 test('a publisher-only bus reads other writers\' packed entries whole: a retry for one group stays private, a broken one is counted, a good one reaches JS', async () => {
   redis = await RedisServer.start();
-  const q = new EventBus({ redis: { url: redis.url() }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } }); // not listening: quiet
-  buses.push(q);
-  await waitFor(async () => (await q.health()).redis.state === 'ready', { what: 'ready' });
+  const q = await busOn(redis.url()); // not listening: quiet
   const got = [];
   q.subscribe('x.*', (e) => got.push(e.data));
   const before = q.stats().engine.badRecords;
@@ -487,10 +494,8 @@ test('a publisher-only bus reads other writers\' packed entries whole: a retry f
 
 test("a publisher's own events between other instances' in its ring: a later resume from before them gets them from the stream (the evicted mark never moves back)", async () => {
   redis = await RedisServer.start();
-  const q = new EventBus({ redis: { url: redis.url() }, history: { size: 3 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
-  const p = new EventBus({ redis: { url: redis.url() } });
-  buses.push(q, p);
-  for (const b of [q, p]) await waitFor(async () => (await b.health()).redis.state === 'ready', { what: 'ready' });
+  const q = await busOn(redis.url(), { history: 3 });
+  const p = await busOn(redis.url(), { server: false });
   const caughtUp = () => waitFor(async () => (await q.health()).redis.relayBehind === 0 && q.stats().engine.redisRelayed >= ids.length, { what: 'q read back' });
   const ids = [];
   ids.push(await p.publish('x.a', { n: 'A1' }));
@@ -505,9 +510,7 @@ test("a publisher's own events between other instances' in its ring: a later res
   const c = new TestClient(port);
   clients.push(c);
   expect(await c.sub(['x.*'], { since: ids[0] })).toEqual({ op: 'ack', ref: 'r1' });
-  await c.waitEvents(4);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(c.events.map((e) => e.data.n)).toEqual(['O2 (own)', 'B3', 'C4', 'D5']);
+  expect((await settledEvents(c, 4)).map((e) => e.data.n)).toEqual(['O2 (own)', 'B3', 'C4', 'D5']);
 });
 
 test('a sub for other patterns after a resume ahead of the relay: its events are not held back by the old resume id', async () => {
@@ -540,12 +543,8 @@ test('a sub for other patterns after a resume ahead of the relay: its events are
 
 test('a resume while Redis is down, into a ring with events older than its evicted mark: told of the gap, and nothing up to its id is sent again', async () => {
   redis = await RedisServer.start();
-  const q = new EventBus({ redis: { url: redis.url() }, history: { size: 10 }, server: { port: 0, host: '127.0.0.1', heartbeatMs: 0 } });
-  const p = new EventBus({ redis: { url: redis.url() } });
-  q.on('error', () => {});
-  p.on('error', () => {});
-  buses.push(q, p);
-  for (const b of [q, p]) await waitFor(async () => (await b.health()).redis.state === 'ready', { what: 'ready' });
+  const q = await busOn(redis.url(), { history: 10 });
+  const p = await busOn(redis.url(), { server: false });
   const ids = [];
   const caughtUp = () => waitFor(async () => (await q.health()).redis.relayBehind === 0 && q.stats().engine.redisRelayed >= ids.length, { what: 'q read back' });
   for (const [b, n] of [[p, 'A1'], [p, 'A2'], [q, 'O3 (own, not in the ring)'], [p, 'B4']]) {
@@ -559,7 +558,5 @@ test('a resume while Redis is down, into a ring with events older than its evict
   clients.push(c);
   const reply = await c.sub(['x.*'], { since: ids[1] });
   expect(reply).toMatchObject({ op: 'error', code: 'ERR_HISTORY_GAP', oldest: ids[3] });
-  await c.waitEvents(1);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(c.events.map((e) => e.data.n)).toEqual(['B4']);
+  expect((await settledEvents(c, 1)).map((e) => e.data.n)).toEqual(['B4']);
 });

@@ -189,30 +189,24 @@ int ew__redis_entry_peek(const redisReply *entry, ew__entry_t *x) {
   return ew__entry_unpack(fields->element[1]->str, fields->element[1]->len, x, 1) == 1 ? 0 : -1;
 }
 
+/* `key` (`,"k":`) then the value: v as a JSON string, or as it is (JSON). */
+static void ew__pack_member(ew__buf_t *b, const char *key, const char *v, size_t vl, int string) {
+  ew__buf_adds(b, key);
+  if (string)
+    ew__buf_add_json_str(b, v, vl);
+  else
+    ew__buf_add(b, v, vl);
+}
+
 void ew__redis_entry_pack(ew__buf_t *b, const ew__event_fields_t *f, uint64_t seq, int delivered, const char *instance) {
-  ew__buf_add(b, "{\"t\":", 5);
-  ew__buf_add_json_str(b, f->type, f->type_len);
-  ew__buf_add(b, ",\"ts\":", 6);
-  ew__buf_add(b, f->ts, f->ts_len);
-  if (f->priority_len) {
-    ew__buf_add(b, ",\"p\":", 5);
-    ew__buf_add_json_str(b, f->priority, f->priority_len);
-  }
-  if (f->source_len) {
-    ew__buf_add(b, ",\"s\":", 5);
-    ew__buf_add_json_str(b, f->source, f->source_len);
-  }
-  if (f->metadata_len) {
-    ew__buf_add(b, ",\"m\":", 5);
-    ew__buf_add(b, f->metadata, f->metadata_len);
-  }
-  if (f->version_len) {
-    ew__buf_add(b, ",\"v\":", 5);
-    ew__buf_add(b, f->version, f->version_len);
-  }
+  ew__pack_member(b, "{\"t\":", f->type, f->type_len, 1);
+  ew__pack_member(b, ",\"ts\":", f->ts, f->ts_len, 0);
+  if (f->priority_len) ew__pack_member(b, ",\"p\":", f->priority, f->priority_len, 1);
+  if (f->source_len) ew__pack_member(b, ",\"s\":", f->source, f->source_len, 1);
+  if (f->metadata_len) ew__pack_member(b, ",\"m\":", f->metadata, f->metadata_len, 0);
+  if (f->version_len) ew__pack_member(b, ",\"v\":", f->version, f->version_len, 0);
   if (delivered) ew__buf_add(b, ",\"l\":1", 6); /* before i and q: a peek stops at them */
-  ew__buf_add(b, ",\"i\":", 5);
-  ew__buf_add_json_str(b, instance, strlen(instance));
+  ew__pack_member(b, ",\"i\":", instance, strlen(instance), 1);
   char q[32] = ",\"q\":";
   ew__buf_add(b, q, 5 + ew__u64_put(q + 5, seq));
   ew__buf_add(b, ",\"d\":", 5);
